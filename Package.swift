@@ -1,0 +1,88 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One direction of dependencies:
+// model ← (crypto, policy, format readers) ← stages ← service ← {server, commands} ← executable.
+// Stage modules (Inspection, Licensing, Classification, Signing, Lifecycle, Whitelist) never import each other.
+
+let package = Package(
+    name: "depot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "depot", targets: ["depot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // System libraries: apt providers let SwiftPM say which package is missing.
+        .systemLibrary(
+            name: "CArchive",
+            pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        .target(name: "DepotModel"),
+        .target(name: "DepotCrypto", dependencies: ["COpenSSL", "DepotModel"]),
+        .target(name: "DepotPolicy", dependencies: ["DepotModel", .product(name: "Yams", package: "Yams")]),
+        .target(name: "WindowsFormats", dependencies: ["DepotModel", "DepotCrypto"]),
+
+        .target(name: "Inspection", dependencies: ["CArchive", "DepotModel", "DepotCrypto", "DepotPolicy", "WindowsFormats"]),
+        .target(name: "Licensing", dependencies: ["DepotModel", "DepotPolicy"]),
+        .target(name: "Classification", dependencies: ["DepotModel", "DepotPolicy"]),
+        .target(name: "Signing", dependencies: ["DepotModel", "DepotCrypto"]),
+        .target(name: "Lifecycle", dependencies: ["DepotModel", "DepotPolicy"]),
+        .target(name: "Whitelist", dependencies: ["DepotModel", "DepotPolicy"]),
+
+        .target(name: "Storage", dependencies: [
+            "DepotModel", "DepotCrypto",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "CatalogService", dependencies: [
+            "DepotModel", "DepotCrypto", "Storage",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "DepotServer", dependencies: [
+            "DepotModel", "CatalogService",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "DepotCommands", dependencies: [
+            "DepotModel", "CatalogService", "DepotServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "depot", dependencies: [
+            "DepotCommands",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "DepotBench", dependencies: [
+            "DepotModel", "DepotCrypto", "CatalogService",
+        ]),
+
+        .target(name: "DepotTestSupport", dependencies: ["DepotModel"], path: "Tests/DepotTestSupport"),
+        .testTarget(name: "DepotModelTests", dependencies: ["DepotModel"]),
+        .testTarget(name: "DepotCryptoTests", dependencies: ["DepotCrypto", "DepotTestSupport"]),
+        .testTarget(name: "DepotPolicyTests", dependencies: ["DepotPolicy", "DepotTestSupport"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "DepotTestSupport"]),
+        .testTarget(name: "WindowsFormatsTests", dependencies: ["WindowsFormats", "Inspection", "DepotTestSupport"]),
+        .testTarget(name: "LicensingTests", dependencies: ["Licensing", "DepotTestSupport"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "DepotTestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DepotTestSupport"]),
+    ]
+)

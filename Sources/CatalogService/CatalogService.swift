@@ -1,0 +1,50 @@
+import DepotModel
+import Foundation
+import GRDB
+import Logging
+import Storage
+
+/// The use cases of the catalog. Each state change is one method, one transaction and one audit event;
+/// the CLI and the HTTP server call these and never touch SQL.
+public struct CatalogService: Sendable {
+    public let home: DepotHome
+    public let database: AppDatabase
+    public let clock: any DepotClock
+    public let logger: Logger
+
+    public init(home: DepotHome, database: AppDatabase, clock: any DepotClock = SystemClock(), logger: Logger) {
+        self.home = home
+        self.database = database
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Creates the home's folders if needed and opens its database.
+    public static func open(home: DepotHome, clock: any DepotClock = SystemClock(), logger: Logger) throws -> CatalogService {
+        do {
+            try home.create()
+        } catch {
+            throw ServiceError(.internal, code: "home.create",
+                "could not create the depot home at \(home.root.path): \(error.localizedDescription); choose another with --home DIR or DEPOT_HOME")
+        }
+        return CatalogService(home: home, database: try AppDatabase.open(at: home.database), clock: clock, logger: logger)
+    }
+
+    /// True when the database exists and already holds programs.
+    public func isCatalogEmpty() async throws -> Bool {
+        try await database.writer.read { db in try ProgramRecord.fetchCount(db) == 0 }
+    }
+
+    var now: Date { clock.now() }
+    var nowString: String { Timestamp.string(clock.now()) }
+}
+
+/// JSON snapshots for audit records: sorted keys so that equal values always serialise alike.
+enum Snapshot {
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,34 @@
+import DepotModel
+
+/// Every action that needs a role, and the roles that may take it: the one place where roles are checked.
+public enum Permission: String, Sendable, CaseIterable {
+    case readCatalog = "read the catalog"
+    case manageCatalog = "import or export the catalog"
+    case manageUsers = "manage users"
+    case readAudit = "read the audit log"
+    case submit = "submit installers"
+    case readSubmissions = "read submissions"
+
+    /// The roles that hold this permission. `admin` is listed explicitly where it applies.
+    public var roles: Set<Role> {
+        switch self {
+        case .readCatalog: Set(Role.allCases)
+        case .manageCatalog: [.admin, .releaseManager]
+        case .manageUsers: [.admin]
+        case .readAudit: [.auditor, .admin]
+        case .submit: [.packager, .admin]
+        case .readSubmissions: [.packager, .licenceReviewer, .signer, .releaseManager, .auditor, .admin]
+        }
+    }
+}
+
+extension DepotUser {
+    /// Throws a `forbidden` error that names the user, their role and the roles that would do.
+    public func require(_ permission: Permission) throws {
+        guard permission.roles.contains(role) else {
+            let allowed = Role.allCases.filter { permission.roles.contains($0) }.map(\.rawValue).joined(separator: " or ")
+            throw ServiceError(.forbidden, code: "auth.role",
+                "\(name) is a \(role.rawValue); to \(permission.rawValue) you need the role \(allowed)")
+        }
+    }
+}

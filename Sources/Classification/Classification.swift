@@ -1,0 +1,2 @@
+// Classification: see README.md, "Architecture".
+enum ClassificationModule {}

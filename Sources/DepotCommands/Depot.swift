@@ -1,0 +1,32 @@
+import ArgumentParser
+import DepotModel
+import Foundation
+
+/// The `depot` command: the operators' tool on the catalog host.
+public struct Depot: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "depot",
+        abstract: "Run the city's software catalog: intake, licence review, signing, lifecycle and the edu whitelist.",
+        subcommands: [
+            InitCommand.self, ServeCommand.self, CatalogCommand.self, UsersCommand.self, AuditCommand.self,
+        ])
+
+    public init() {}
+
+    /// Parses and runs; a failure prints one line (`depot: …`) on stderr and exits non-zero.
+    public static func runMain() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as any DepotError {
+            Output.error(error.message)
+            Foundation.exit(error.kind == .invalidInput ? 2 : 1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// Policies: loaded in a later commit.
+enum DepotPolicyModule {}

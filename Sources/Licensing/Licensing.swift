@@ -1,0 +1,2 @@
+// Licensing: arrives in a later commit.
+enum LicensingModule {}

@@ -1,0 +1,2 @@
+// Signing: see README.md, "Architecture".
+enum SigningModule {}

@@ -1,0 +1,89 @@
+import GRDB
+
+extension AppDatabase {
+    /// Append-only: a landed migration is never edited; changes come as new, named migrations.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("v1-catalog-users-audit") { db in
+            try db.create(table: "program") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("slug", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("publisher", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("baseline", .boolean).notNull().defaults(to: false)
+                t.column("environments", .text).notNull()  // JSON array: admin, edu
+                t.column("versionScheme", .text).notNull().defaults(to: "dotted")
+                t.column("installerType", .text)
+                t.column("silentSwitch", .text)
+                t.column("homepage", .text)
+                t.column("description", .text)
+                t.column("createdAt", .text).notNull()
+                t.column("updatedAt", .text).notNull()
+            }
+            try db.create(table: "packageVersion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("program", onDelete: .restrict).notNull()
+                t.column("version", .text).notNull()
+                // Platform/architecture variant of one version ("" when there is only one installer).
+                t.column("variant", .text).notNull().defaults(to: "")
+                t.column("state", .text).notNull()
+                t.column("released", .text)
+                t.column("licence", .text)
+                t.column("platforms", .text).notNull()  // JSON array
+                t.column("architectures", .text).notNull()  // JSON array
+                t.column("installerType", .text)
+                t.column("sha256", .text)
+                t.column("size", .integer)
+                t.column("origin", .text).notNull()  // catalog | submission
+                t.column("createdAt", .text).notNull()
+                t.column("updatedAt", .text).notNull()
+                t.uniqueKey(["programId", "version", "variant"])
+            }
+            try db.create(table: "profile") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("slug", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("description", .text).notNull()
+                t.column("environment", .text).notNull()
+                t.column("programs", .text).notNull()  // JSON array of program slugs
+            }
+            try db.create(index: "packageVersion_on_state", on: "packageVersion", columns: ["state"])
+
+            try db.create(table: "user") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("role", .text).notNull()
+                t.column("school", .text)
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "apiToken") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("user", onDelete: .cascade).notNull()
+                // SHA-256 of the token: the token itself is shown once and never stored.
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("createdAt", .text).notNull()
+            }
+
+            try db.create(table: "auditEvent") { t in
+                t.primaryKey("seq", .integer)
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("before", .text)
+                t.column("after", .text)
+                t.column("prevHash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            // The chain's head, so that removing the newest records is detected too.
+            try db.create(table: "auditHead") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("seq", .integer).notNull()
+                t.column("hash", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}

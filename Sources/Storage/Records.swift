@@ -1,0 +1,179 @@
+import DepotModel
+import Foundation
+import GRDB
+
+/// A program in the catalog: what users order, independent of its versions.
+public struct ProgramRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "program"
+    public var id: Int64?
+    public var slug: String
+    public var name: String
+    public var publisher: String
+    public var category: String
+    public var baseline: Bool
+    public var environments: [String]
+    public var versionScheme: String
+    public var installerType: String?
+    public var silentSwitch: String?
+    public var homepage: String?
+    public var description: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let slug = Column(CodingKeys.slug)
+    }
+
+    public static let versions = hasMany(PackageVersionRecord.self)
+
+    public init(id: Int64? = nil, slug: String, name: String, publisher: String, category: String, baseline: Bool,
+                environments: [String], versionScheme: String, installerType: String?, silentSwitch: String?,
+                homepage: String?, description: String?, createdAt: String, updatedAt: String) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.publisher = publisher
+        self.category = category
+        self.baseline = baseline
+        self.environments = environments
+        self.versionScheme = versionScheme
+        self.installerType = installerType
+        self.silentSwitch = silentSwitch
+        self.homepage = homepage
+        self.description = description
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One version (and variant) of a program, with its place in the pipeline.
+public struct PackageVersionRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "packageVersion"
+    public var id: Int64?
+    public var programId: Int64
+    public var version: String
+    public var variant: String
+    public var state: PackageState
+    public var released: String?
+    public var licence: String?
+    public var platforms: [String]
+    public var architectures: [String]
+    public var installerType: String?
+    public var sha256: String?
+    public var size: Int64?
+    public var origin: String
+    public var createdAt: String
+    public var updatedAt: String
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let programId = Column(CodingKeys.programId)
+        public static let version = Column(CodingKeys.version)
+        public static let state = Column(CodingKeys.state)
+        public static let sha256 = Column(CodingKeys.sha256)
+    }
+
+    public static let program = belongsTo(ProgramRecord.self)
+
+    public init(id: Int64? = nil, programId: Int64, version: String, variant: String = "", state: PackageState,
+                released: String?, licence: String?, platforms: [String], architectures: [String],
+                installerType: String?, sha256: String? = nil, size: Int64? = nil, origin: String,
+                createdAt: String, updatedAt: String) {
+        self.id = id
+        self.programId = programId
+        self.version = version
+        self.variant = variant
+        self.state = state
+        self.released = released
+        self.licence = licence
+        self.platforms = platforms
+        self.architectures = architectures
+        self.installerType = installerType
+        self.sha256 = sha256
+        self.size = size
+        self.origin = origin
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension PackageState: DatabaseValueConvertible {}
+
+/// A person or process that acts on the catalog.
+public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "user"
+    public var id: Int64?
+    public var name: String
+    public var role: Role
+    public var school: String?
+    public var createdAt: String
+
+    public enum Columns {
+        public static let name = Column(CodingKeys.name)
+    }
+
+    public init(id: Int64? = nil, name: String, role: Role, school: String?, createdAt: String) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.school = school
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Role: DatabaseValueConvertible {}
+
+/// An API token, kept only as its SHA-256.
+public struct APITokenRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "apiToken"
+    public var id: Int64?
+    public var userId: Int64
+    public var tokenHash: String
+    public var createdAt: String
+
+    public enum Columns {
+        public static let tokenHash = Column(CodingKeys.tokenHash)
+    }
+
+    public init(id: Int64? = nil, userId: Int64, tokenHash: String, createdAt: String) {
+        self.id = id
+        self.userId = userId
+        self.tokenHash = tokenHash
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A named bundle of programs for one kind of user ("case officer", "preschool teacher").
+public struct ProfileRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "profile"
+    public var id: Int64?
+    public var slug: String
+    public var name: String
+    public var description: String
+    public var environment: String
+    public var programs: [String]
+
+    public enum Columns {
+        public static let slug = Column(CodingKeys.slug)
+    }
+
+    public init(id: Int64? = nil, slug: String, name: String, description: String, environment: String, programs: [String]) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.description = description
+        self.environment = environment
+        self.programs = programs
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,2 @@
+// Whitelist: see README.md, "Architecture".
+enum WhitelistModule {}

@@ -1,0 +1,2 @@
+// WindowsFormats: arrives in a later commit.
+enum WindowsFormatsModule {}
