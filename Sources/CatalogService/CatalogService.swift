@@ -1,6 +1,8 @@
 import DepotModel
+import DepotPolicy
 import Foundation
 import GRDB
+import Inspection
 import Logging
 import Storage
 
@@ -11,12 +13,20 @@ public struct CatalogService: Sendable {
     public let database: AppDatabase
     public let clock: any DepotClock
     public let logger: Logger
+    /// The policies in force, when a policy folder was loaded.
+    public var policies: PolicySet?
+    /// Files at least this large get a progress bar on a terminal.
+    public var progressThresholdBytes: Int64 = 50_000_000
+    /// Limits on what intake reads: size, entries, ratio, nesting.
+    public var intakeLimits: InspectionLimits
 
-    public init(home: DepotHome, database: AppDatabase, clock: any DepotClock = SystemClock(), logger: Logger) {
+    public init(home: DepotHome, database: AppDatabase, clock: any DepotClock = SystemClock(), logger: Logger,
+                intakeLimits: InspectionLimits = .standard) {
         self.home = home
         self.database = database
         self.clock = clock
         self.logger = logger
+        self.intakeLimits = intakeLimits
     }
 
     /// Creates the home's folders if needed and opens its database.

@@ -8,7 +8,8 @@ public struct Depot: AsyncParsableCommand {
         commandName: "depot",
         abstract: "Run the city's software catalog: intake, licence review, signing, lifecycle and the edu whitelist.",
         subcommands: [
-            InitCommand.self, ServeCommand.self, CatalogCommand.self, UsersCommand.self, AuditCommand.self,
+            InitCommand.self, ServeCommand.self, CatalogCommand.self, InspectCommand.self, SubmitCommand.self,
+            SubmissionsCommand.self, VersionCommand.self, PoliciesCommand.self, UsersCommand.self, AuditCommand.self,
         ])
 
     public init() {}

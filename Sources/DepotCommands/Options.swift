@@ -9,13 +9,28 @@ public struct HomeOptions: ParsableArguments {
     @Option(name: .long, help: "The depot home (database, blobs, keys). Defaults to $DEPOT_HOME, else ./.depot.")
     public var home: String?
 
+    @Option(name: .long, help: "The policy folder. Defaults to $DEPOT_POLICIES, else ./Policies when it exists.")
+    public var policies: String?
+
     public init() {}
 
     var depotHome: DepotHome { DepotHome.resolve(explicit: home) }
 
-    /// Opens the catalog service on the home, creating its folders and schema if needed.
+    /// The policy folder to load, or nil when none was named and ./Policies does not exist (built-in defaults).
+    var policyDirectory: URL? {
+        if let explicit = policies ?? ProcessInfo.processInfo.environment["DEPOT_POLICIES"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return URL(fileURLWithPath: explicit)
+        }
+        let local = URL(fileURLWithPath: "Policies")
+        return FileManager.default.fileExists(atPath: local.path) ? local : nil
+    }
+
+    /// Opens the catalog service on the home, creating its folders and schema if needed, with the policies in force.
+    /// Invalid policies stop the command: running on half-read rules would be worse than not running.
     func service(logger: Logger = Logger(label: "depot")) throws -> CatalogService {
-        try CatalogService.open(home: depotHome, logger: logger)
+        let service = try CatalogService.open(home: depotHome, logger: logger)
+        guard let directory = policyDirectory else { return service }
+        return service.applying(try CatalogService.loadPolicies(from: directory))
     }
 }
 

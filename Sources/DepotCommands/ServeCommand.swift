@@ -22,8 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "depot.server")
-        logger.logLevel = .info
+        let logger = Logger(label: "depot.server")
         let service = try home.service(logger: logger)
         let host = self.host
         let app = buildApplication(service: service, host: host, port: port, logger: logger) { bound in

@@ -84,6 +84,22 @@ extension AppDatabase {
                 t.column("hash", .text).notNull()
             }
         }
+        migrator.registerMigration("v2-submissions") { db in
+            try db.create(table: "submission") { t in
+                t.autoIncrementedPrimaryKey("id")
+                // Identical bytes are one submission: a resubmission finds this row.
+                t.column("sha256", .text).notNull().unique()
+                t.column("fileName", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("submitter", .text).notNull()
+                t.column("submittedAt", .text).notNull()
+                t.column("facts", .text)  // JSON InstallerFacts; null when the file could not be read
+                t.column("error", .text)  // why it was quarantined
+                t.column("quarantined", .boolean).notNull().defaults(to: false)
+                t.column("costReference", .text)
+                t.belongsTo("packageVersion", onDelete: .restrict)
+            }
+        }
         return migrator
     }
 }

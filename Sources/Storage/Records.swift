@@ -177,3 +177,41 @@ public struct ProfileRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// One installer as a packager handed it in: its bytes (by hash), what intake read, and the version it became.
+public struct SubmissionRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "submission"
+    public var id: Int64?
+    public var sha256: String
+    public var fileName: String
+    public var size: Int64
+    public var submitter: String
+    public var submittedAt: String
+    public var facts: InstallerFacts?
+    public var error: String?
+    public var quarantined: Bool
+    public var costReference: String?
+    public var packageVersionId: Int64?
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let sha256 = Column(CodingKeys.sha256)
+    }
+
+    public init(id: Int64? = nil, sha256: String, fileName: String, size: Int64, submitter: String, submittedAt: String,
+                facts: InstallerFacts?, error: String?, quarantined: Bool, costReference: String?, packageVersionId: Int64?) {
+        self.id = id
+        self.sha256 = sha256
+        self.fileName = fileName
+        self.size = size
+        self.submitter = submitter
+        self.submittedAt = submittedAt
+        self.facts = facts
+        self.error = error
+        self.quarantined = quarantined
+        self.costReference = costReference
+        self.packageVersionId = packageVersionId
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}

@@ -1,0 +1,284 @@
+import DepotModel
+import Foundation
+import GRDB
+import Inspection
+import Storage
+
+/// A submission as packagers and reviewers see it.
+public struct SubmissionView: Codable, Sendable, Equatable {
+    public var id: Int64
+    /// The pipeline state of the version it became, or `quarantined`.
+    public var state: String
+    public var fileName: String
+    public var sha256: String
+    public var size: Int64
+    public var submitter: String
+    public var submittedAt: String
+    public var program: String?
+    public var version: String?
+    public var publisher: String?
+    public var platforms: [String]
+    public var costReference: String?
+    public var facts: InstallerFacts?
+    public var error: String?
+}
+
+/// What the packager confirms or corrects; nil keeps what was inspected.
+public struct SubmissionOverrides: Sendable, Equatable {
+    public var program: String?
+    public var version: String?
+    public var publisher: String?
+    public var platforms: [String]
+    public var costReference: String?
+
+    public init(program: String? = nil, version: String? = nil, publisher: String? = nil, platforms: [String] = [],
+                costReference: String? = nil) {
+        self.program = program
+        self.version = version
+        self.publisher = publisher
+        self.platforms = platforms
+        self.costReference = costReference
+    }
+}
+
+/// The answer to a submission: the record, and whether it is new or the one already holding these bytes.
+public struct SubmitResult: Codable, Sendable {
+    public var submission: SubmissionView
+    public var created: Bool
+}
+
+/// Called with (bytes read, total bytes) while an installer streams.
+public typealias IntakeProgress = @Sendable (Int64, Int64) -> Void
+
+extension CatalogService {
+    var inspector: Inspector { Inspector(limits: intakeLimits) }
+    var blobs: BlobStore { BlobStore(home: home) }
+
+    /// Reads an installer and says what it is; stores nothing.
+    public func inspect(file: URL, progress: IntakeProgress? = nil) throws -> InstallerFacts {
+        try Self.requireReadableFile(file)
+        return try inspector.inspect(file: file, progress: progress)
+    }
+
+    /// Inspects an installer in one pass while copying it into the home, stores it by hash and records the
+    /// submission. Identical bytes return the existing submission. A damaged or hostile installer is kept as a
+    /// quarantined submission and the call throws with the reason.
+    public func submit(file: URL, overrides: SubmissionOverrides, by actor: DepotUser,
+                       progress: IntakeProgress? = nil) async throws -> SubmitResult {
+        try actor.require(.submit)
+        let costReference = try overrides.costReference.map { try CostReference(parsing: $0) }
+        try Self.requireReadableFile(file)
+        let temporary = blobs.temporaryFile()
+        return try await record(temporary: temporary, fileName: file.lastPathComponent, overrides: overrides,
+                                costReference: costReference, by: actor) {
+            try inspector.inspect(file: file, copyTo: temporary, progress: progress)
+        }
+    }
+
+    /// Records an installer whose bytes already sit in the home's incoming folder (an HTTP upload): inspects it
+    /// there and moves it into the blob store. The temporary file is always consumed.
+    public func submitUploaded(temporary: URL, fileName: String, overrides: SubmissionOverrides,
+                               by actor: DepotUser) async throws -> SubmitResult {
+        do {
+            try actor.require(.submit)
+        } catch {
+            blobs.discard(temporary)
+            throw error
+        }
+        let costReference: CostReference?
+        do {
+            costReference = try overrides.costReference.map { try CostReference(parsing: $0) }
+        } catch {
+            blobs.discard(temporary)
+            throw error
+        }
+        return try await record(temporary: temporary, fileName: fileName, overrides: overrides,
+                                costReference: costReference, by: actor) {
+            try inspector.inspect(file: temporary)
+        }
+    }
+
+    /// The largest upload the API accepts, from the intake policy.
+    public var maxInstallerBytes: Int64 { intakeLimits.maxInstallerBytes }
+
+    /// A temporary path in the home for an upload in progress.
+    public func uploadTemporaryFile() -> URL { blobs.temporaryFile() }
+
+    /// Removes an upload that will not be submitted (too large, broken connection).
+    public func discardUpload(_ temporary: URL) { blobs.discard(temporary) }
+
+    private func record(temporary: URL, fileName: String, overrides: SubmissionOverrides, costReference: CostReference?,
+                        by actor: DepotUser, read: () throws -> InstallerFacts) async throws -> SubmitResult {
+        let facts: InstallerFacts
+        do {
+            facts = try read()
+        } catch let error as InspectionError {
+            guard let sha256 = error.sha256 else {
+                blobs.discard(temporary)
+                throw error
+            }
+            // The whole file was read: keep it as evidence, never to be published.
+            if let existing = try await submission(sha256: sha256) {
+                blobs.discard(temporary)
+                return SubmitResult(submission: existing, created: false)
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int64) ?? nil
+            try blobs.adopt(temporary, sha256: sha256)
+            let view = try await quarantine(sha256: sha256, size: size ?? 0, fileName: fileName, reason: error.message,
+                                            costReference: costReference, by: actor)
+            throw ServiceError(.refused, code: error.code,
+                "\(error.message) — kept as submission \(view.id) in state quarantined; it will never be published")
+        } catch {
+            blobs.discard(temporary)
+            throw error
+        }
+        if let existing = try await submission(sha256: facts.sha256) {
+            blobs.discard(temporary)
+            return SubmitResult(submission: existing, created: false)
+        }
+        guard let slug = overrides.program.map(Self.slug) ?? facts.name.map(Self.slug), !slug.isEmpty else {
+            blobs.discard(temporary)
+            throw ServiceError(.refused, code: "submit.program-unknown",
+                "could not tell which program \(fileName) installs; pass --program NAME (or ?program= in the API)")
+        }
+        guard let version = overrides.version ?? facts.version, !version.isEmpty else {
+            blobs.discard(temporary)
+            throw ServiceError(.refused, code: "submit.version-unknown",
+                "could not tell which version of \(slug) \(fileName) installs; pass --version V (or ?version= in the API)")
+        }
+        try blobs.adopt(temporary, sha256: facts.sha256)
+        let stamp = nowString
+        let at = now
+        let view = try await database.writer.write { db -> SubmissionView in
+            var program = try ProgramRecord.filter(ProgramRecord.Columns.slug == slug).fetchOne(db)
+            if program == nil {
+                guard let publisher = overrides.publisher ?? facts.publisher else {
+                    throw ServiceError(.refused, code: "submit.publisher-unknown",
+                        "\(slug) is a new program and \(fileName) does not say who publishes it; pass --publisher P")
+                }
+                var record = ProgramRecord(
+                    slug: slug, name: facts.name ?? slug, publisher: publisher, category: "utility", baseline: false,
+                    environments: [], versionScheme: "dotted", installerType: facts.installerType, silentSwitch: facts.windows?.silentSwitch,
+                    homepage: nil, description: nil, createdAt: stamp, updatedAt: stamp)
+                try record.insert(db)
+                try AuditLog.append(db, at: at, actor: actor.name, action: "program.create", subject: "program:\(slug)",
+                                    after: Snapshot.json(record))
+                program = record
+            }
+            let programId = program!.id!
+            let taken = try PackageVersionRecord
+                .filter(PackageVersionRecord.Columns.programId == programId && PackageVersionRecord.Columns.version == version)
+                .fetchCount(db) > 0
+            var packageVersion = PackageVersionRecord(
+                programId: programId, version: version, variant: taken ? String(facts.sha256.prefix(12)) : "",
+                state: .inspected, released: nil, licence: facts.declaredLicense,
+                platforms: overrides.platforms.isEmpty ? facts.platforms : overrides.platforms,
+                architectures: facts.architectures, installerType: facts.installerType, sha256: facts.sha256,
+                size: facts.size, origin: "submission", createdAt: stamp, updatedAt: stamp)
+            try packageVersion.insert(db)
+            var submission = SubmissionRecord(
+                sha256: facts.sha256, fileName: fileName, size: facts.size, submitter: actor.name, submittedAt: stamp,
+                facts: facts, error: nil, quarantined: false, costReference: costReference?.description,
+                packageVersionId: packageVersion.id)
+            try submission.insert(db)
+            let view = try Self.view(db, submission)
+            try AuditLog.append(db, at: at, actor: actor.name, action: "submission.create", subject: "submission:\(submission.id!)",
+                                before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(view))
+            return view
+        }
+        logger.info("submission recorded", metadata: ["submission": "\(view.id)", "sha256": "\(view.sha256)"])
+        return SubmitResult(submission: view, created: true)
+    }
+
+    private func quarantine(sha256: String, size: Int64, fileName: String, reason: String,
+                            costReference: CostReference?, by actor: DepotUser) async throws -> SubmissionView {
+        let stamp = nowString
+        let at = now
+        return try await database.writer.write { db in
+            var submission = SubmissionRecord(
+                sha256: sha256, fileName: fileName, size: size, submitter: actor.name, submittedAt: stamp, facts: nil,
+                error: reason, quarantined: true, costReference: costReference?.description, packageVersionId: nil)
+            try submission.insert(db)
+            let view = try Self.view(db, submission)
+            try AuditLog.append(db, at: at, actor: actor.name, action: "submission.quarantine", subject: "submission:\(submission.id!)",
+                                before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(view))
+            return view
+        }
+    }
+
+    func submission(sha256: String) async throws -> SubmissionView? {
+        try await database.writer.read { db in
+            try SubmissionRecord.filter(SubmissionRecord.Columns.sha256 == sha256).fetchOne(db).map { try Self.view(db, $0) }
+        }
+    }
+
+    /// Submissions, newest first; `state` filters by pipeline state or `quarantined`.
+    public func submissions(state: String? = nil, by actor: DepotUser) async throws -> [SubmissionView] {
+        try actor.require(.readSubmissions)
+        if let state, state != "quarantined" { _ = try PackageState(userInput: state) }
+        let all = try await database.writer.read { db in
+            try SubmissionRecord.order(SubmissionRecord.Columns.id.desc).fetchAll(db).map { try Self.view(db, $0) }
+        }
+        guard let state else { return all }
+        return all.filter { $0.state == state.lowercased() }
+    }
+
+    public func submission(id: Int64, by actor: DepotUser) async throws -> SubmissionView {
+        try actor.require(.readSubmissions)
+        let found = try await database.writer.read { db in
+            try SubmissionRecord.fetchOne(db, key: id).map { try Self.view(db, $0) }
+        }
+        guard let found else {
+            throw ServiceError(.notFound, code: "submission.unknown",
+                "there is no submission \(id); 'depot submissions list' shows them")
+        }
+        return found
+    }
+
+    static func view(_ db: Database, _ s: SubmissionRecord) throws -> SubmissionView {
+        var state = "quarantined"
+        var program: String?, version: String?, publisher: String?, platforms: [String] = []
+        if let versionId = s.packageVersionId, let v = try PackageVersionRecord.fetchOne(db, key: versionId),
+           let p = try ProgramRecord.fetchOne(db, key: v.programId) {
+            state = v.state.rawValue
+            program = p.slug
+            version = v.version
+            publisher = p.publisher
+            platforms = v.platforms
+        }
+        return SubmissionView(id: s.id!, state: state, fileName: s.fileName, sha256: s.sha256, size: s.size,
+                              submitter: s.submitter, submittedAt: s.submittedAt, program: program, version: version,
+                              publisher: publisher, platforms: platforms, costReference: s.costReference, facts: s.facts,
+                              error: s.error)
+    }
+
+    /// A program id from a display name: lowercase ASCII letters and digits joined by single hyphens.
+    static func slug(_ name: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        for scalar in name.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                if pendingHyphen && !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                pendingHyphen = true
+            }
+            if out.count >= 100 { break }
+        }
+        return out
+    }
+
+    static func requireReadableFile(_ file: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
+            throw ServiceError(.invalidInput, code: "file.missing", "\(file.path) does not exist; give the path of an installer file")
+        }
+        guard !isDirectory.boolValue else {
+            throw ServiceError(.invalidInput, code: "file.directory", "\(file.path) is a directory; give the path of an installer file")
+        }
+        guard FileManager.default.isReadableFile(atPath: file.path) else {
+            throw ServiceError(.invalidInput, code: "file.unreadable", "\(file.path) cannot be read; check its permissions")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// Policies: loaded in a later commit.
-enum DepotPolicyModule {}

@@ -1,2 +1,0 @@
-// Inspection: installer readers arrive in a later commit.
-enum InspectionModule {}

@@ -1,2 +1,0 @@
-// WindowsFormats: arrives in a later commit.
-enum WindowsFormatsModule {}
