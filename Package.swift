@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "CatalogService", dependencies: [
-            "DepotModel", "DepotCrypto", "DepotPolicy", "Storage", "Inspection", "Lifecycle",
+            "DepotModel", "DepotCrypto", "DepotPolicy", "Storage", "Inspection", "Lifecycle", "Licensing",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -70,7 +70,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DepotBench", dependencies: [
-            "DepotModel", "DepotCrypto", "CatalogService",
+            "DepotModel", "DepotCrypto", "CatalogService", "Licensing", "Lifecycle",
         ]),
 
         .target(name: "DepotTestSupport", dependencies: ["DepotModel"], path: "Tests/DepotTestSupport"),
@@ -81,6 +81,9 @@ let package = Package(
         .testTarget(name: "WindowsFormatsTests", dependencies: ["WindowsFormats", "Inspection", "DepotTestSupport"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "DepotTestSupport"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "DepotTestSupport"]),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "DepotTestSupport"]),
+        .testTarget(name: "WhitelistTests", dependencies: ["Whitelist", "DepotTestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "DepotCrypto", "DepotTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DepotTestSupport"]),

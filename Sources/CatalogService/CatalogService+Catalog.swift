@@ -21,6 +21,8 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
     public var environments: [String]
     public var installerType: String?
     public var sha256: String?
+    /// Where the licence allows use: `admin`, `edu` or `both`; nil until a reviewer decided.
+    public var licenceScope: String?
 }
 
 /// What an import did.
@@ -73,7 +75,7 @@ extension CatalogService {
                 publisher: row["publisher"], state: version.state, released: version.released, platforms: version.platforms,
                 architectures: version.architectures, licence: version.licence, baseline: row["baseline"],
                 category: row["category"], environments: Self.decodeList(row["programEnvironments"]),
-                installerType: version.installerType, sha256: version.sha256)
+                installerType: version.installerType, sha256: version.sha256, licenceScope: version.licenceScope)
         }
     }
 
@@ -127,7 +129,8 @@ extension CatalogService {
                 var version = PackageVersionRecord(
                     programId: programId, version: manifest.version, state: .published, released: manifest.released,
                     licence: manifest.licence, platforms: manifest.platforms, architectures: manifest.architectures,
-                    installerType: manifest.installerType, origin: "catalog", createdAt: stamp, updatedAt: stamp)
+                    installerType: manifest.installerType, origin: "catalog", createdAt: stamp, updatedAt: stamp,
+                    licenceScope: LicenceScope(environments: manifest.environments)?.rawValue)
                 try version.insert(db)
                 added += 1
             }

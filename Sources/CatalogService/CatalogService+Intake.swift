@@ -71,7 +71,7 @@ extension CatalogService {
         let temporary = blobs.temporaryFile()
         return try await record(temporary: temporary, fileName: file.lastPathComponent, overrides: overrides,
                                 costReference: costReference, by: actor) {
-            try inspector.inspect(file: file, copyTo: temporary, progress: progress)
+            try inspector.inspectWithLicences(file: file, copyTo: temporary, progress: progress)
         }
     }
 
@@ -94,7 +94,7 @@ extension CatalogService {
         }
         return try await record(temporary: temporary, fileName: fileName, overrides: overrides,
                                 costReference: costReference, by: actor) {
-            try inspector.inspect(file: temporary)
+            try inspector.inspectWithLicences(file: temporary)
         }
     }
 
@@ -108,10 +108,14 @@ extension CatalogService {
     public func discardUpload(_ temporary: URL) { blobs.discard(temporary) }
 
     private func record(temporary: URL, fileName: String, overrides: SubmissionOverrides, costReference: CostReference?,
-                        by actor: DepotUser, read: () throws -> InstallerFacts) async throws -> SubmitResult {
+                        by actor: DepotUser,
+                        read: () throws -> (facts: InstallerFacts, licences: [ExtractedEntry])) async throws -> SubmitResult {
         let facts: InstallerFacts
+        let licenceTexts: [(path: String, bytes: [UInt8])]
         do {
-            facts = try read()
+            let result = try read()
+            facts = result.facts
+            licenceTexts = result.licences.map { ($0.path, $0.bytes) }
         } catch let error as InspectionError {
             guard let sha256 = error.sha256 else {
                 blobs.discard(temporary)
@@ -181,12 +185,13 @@ extension CatalogService {
                 facts: facts, error: nil, quarantined: false, costReference: costReference?.description,
                 packageVersionId: packageVersion.id)
             try submission.insert(db)
+            try fileLicenceReview(db, versionId: packageVersion.id!, submissionId: submission.id, declared: facts.declaredLicense,
+                                  texts: licenceTexts, at: at)
             let view = try Self.view(db, submission)
             try AuditLog.append(db, at: at, actor: actor.name, action: "submission.create", subject: "submission:\(submission.id!)",
                                 before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(view))
             return view
         }
-        logger.info("submission recorded", metadata: ["submission": "\(view.id)", "sha256": "\(view.sha256)"])
         return SubmitResult(submission: view, created: true)
     }
 

@@ -8,6 +8,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit = "read the audit log"
     case submit = "submit installers"
     case readSubmissions = "read submissions"
+    case readReviews = "read licence reviews"
+    case decideLicences = "decide licence reviews"
+    case manageEntitlements = "manage licence entitlements"
+    case readEntitlements = "read licence entitlements"
 
     /// The roles that hold this permission. `admin` is listed explicitly where it applies.
     public var roles: Set<Role> {
@@ -18,6 +22,10 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readAudit: [.auditor, .admin]
         case .submit: [.packager, .admin]
         case .readSubmissions: [.packager, .licenceReviewer, .signer, .releaseManager, .auditor, .admin]
+        case .readReviews: [.packager, .licenceReviewer, .signer, .auditor, .admin]
+        case .decideLicences: [.licenceReviewer, .admin]
+        case .manageEntitlements: [.finance, .admin]
+        case .readEntitlements: [.finance, .licenceReviewer, .auditor, .admin]
         }
     }
 }

@@ -1,4 +1,7 @@
+import DepotCrypto
 import Foundation
+import Licensing
+import Lifecycle
 
 // `make bench`: Depot's speed as ratios against a reference run on the same input in the same run,
 // so that a busy or slow machine moves both sides alike. Prints a table; never fails on a number.
@@ -76,8 +79,26 @@ let work = URL(fileURLWithPath: ProcessInfo.processInfo.environment["BENCH_DIR"]
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
 
+/// Wall time of an in-process closure: best of `runs`.
+func time(runs: Int = 3, _ body: () -> Void) -> Double {
+    var best = Double.infinity
+    for _ in 0..<runs {
+        let start = Date()
+        body()
+        best = min(best, Date().timeIntervalSince(start))
+    }
+    return best
+}
+
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
+func enabled(_ name: String) -> Bool { only == nil || only!.split(separator: ",").contains(Substring(name)) }
+
 print("Depot benchmarks (\(sizeMiB) MiB inputs; best of 3 wall-clock runs; ratios against openssl dgst -sha256 on the same file)")
 
+let home = work.appendingPathComponent("home").path
+shell("'\(depot)' init --home '\(home)' --no-catalog >/dev/null && '\(depot)' users add bench --role packager --home '\(home)' --as admin >/dev/null")
+
+if enabled("intake") {
 // Intake (issue 3): a stored zip and a tar of incompressible data, so the archive readers see every byte.
 let payload = work.appendingPathComponent("payload")
 try FileManager.default.createDirectory(at: payload, withIntermediateDirectories: true)
@@ -91,8 +112,6 @@ let tar = work.appendingPathComponent("bundle.tar").path
 shell("cd '\(payload.path)' && zip -q -0 -r '\(zip)' . && tar cf '\(tar)' .")
 try? FileManager.default.removeItem(at: payload)
 
-let home = work.appendingPathComponent("home").path
-shell("'\(depot)' init --home '\(home)' --no-catalog >/dev/null && '\(depot)' users add bench --role packager --home '\(home)' --as admin >/dev/null")
 
 var rows: [Row] = []
 for (label, file) in [("zip (stored)", zip), ("tar", tar)] {
@@ -106,3 +125,79 @@ for (label, file) in [("zip (stored)", zip), ("tar", tar)] {
     rows.append(Row(name: "submit \(label)", ours: submit, reference: reference, target: 1.6))
 }
 printTable("Intake: one pass over the installer (hash + read + store)", rows)
+}
+
+if enabled("windows") {
+// Windows installers (issue 4): a signed MSI with a large embedded cabinet and a signed executable with a large
+// section, so the Authenticode digest covers every byte.
+let windowsMiB = max(16, sizeMiB / 4)
+let win = work.appendingPathComponent("windows")
+try FileManager.default.createDirectory(at: win, withIntermediateDirectories: true)
+shell("head -c \(windowsMiB)M /dev/urandom > '\(win.path)/payload.bin'")
+try """
+<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="Bench Suite" Language="1033" Version="1.2.3.4" Manufacturer="Depot Bench" UpgradeCode="6F1C2A52-0B6D-4C1E-9E55-6B3F2D1A7C01">
+    <Package InstallerVersion="200" Compressed="yes" Platform="x64" />
+    <Media Id="1" Cabinet="payload.cab" EmbedCab="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir">
+      <Directory Id="ProgramFiles64Folder">
+        <Directory Id="INSTALLDIR" Name="Bench">
+          <Component Id="Payload" Guid="0E4C7E8A-2B7B-4A57-9E0F-3F2B6B1C9D11" Win64="yes">
+            <File Id="PayloadFile" Source="payload.bin" KeyPath="yes" />
+          </Component>
+        </Directory>
+      </Directory>
+    </Directory>
+    <Feature Id="Main" Level="1"><ComponentRef Id="Payload" /></Feature>
+  </Product>
+</Wix>
+""".write(to: win.appendingPathComponent("bench.wxs"), atomically: true, encoding: .utf8)
+try "int main(void) { return 0; }\n".write(to: win.appendingPathComponent("tool.c"), atomically: true, encoding: .utf8)
+shell("""
+cd '\(win.path)' && openssl req -x509 -newkey rsa:2048 -nodes -keyout sign.key -out sign.pem -days 2 -subj '/CN=Depot Bench Signer' 2>/dev/null \
+ && wixl -a x64 -o bench.msi bench.wxs \
+ && osslsigncode sign -certs sign.pem -key sign.key -in bench.msi -out bench-signed.msi >/dev/null \
+ && x86_64-w64-mingw32-gcc -O1 -o tool.exe tool.c \
+ && x86_64-w64-mingw32-objcopy --add-section .payload=payload.bin --set-section-flags .payload=contents,readonly,data tool.exe tool-big.exe \
+ && osslsigncode sign -certs sign.pem -key sign.key -in tool-big.exe -out tool-signed.exe >/dev/null \
+ && rm -f payload.bin bench.msi tool.exe tool-big.exe
+""")
+var windowsRows: [Row] = []
+for (label, file) in [("signed MSI", win.appendingPathComponent("bench-signed.msi").path), ("signed exe", win.appendingPathComponent("tool-signed.exe").path)] {
+    let reference = measure(["openssl", "dgst", "-sha256", file])
+    let inspect = measure([depot, "inspect", file, "--quiet", "--json", "--home", home])
+    windowsRows.append(Row(name: "inspect \(label)", ours: inspect, reference: reference, target: 2.0))
+}
+printTable("Windows installers (\(windowsMiB) MiB): tables, version resource and the Authenticode digest", windowsRows)
+}
+
+if enabled("licences") {
+    // Licence detection (issue 5): a labelled corpus made from the reference texts with the changes real files have.
+    print("\nLicence detection: labelled corpus from the installed reference texts (seed 42)")
+    if let library = try? LicenceLibrary.load() {
+        let samples = LicenceCorpus.generate(seed: 42, library: library, unrelated: LicenceCorpus.unrelatedDocuments())
+        let detector = LicenceDetector(library: library)
+        let score = LicenceCorpus.evaluate(detector, samples: samples)
+        var bytes: [UInt8] = []
+        for sample in samples { bytes += Array(sample.text.utf8) }
+        let hashing = time { _ = SHA256Hasher.hex(bytes) }
+        print(String(format: "files %d, precision %.4f (target ≥ 0.99), recall %.4f (target ≥ 0.95), abstentions %d, confident on unrelated text %d (target 0)",
+                     score.samples, score.precision, score.recall, score.abstentions, score.confidentOnNonLicence))
+        print(String(format: "%.0f files/s on one core (target ≥ 500); %.1f× the time of SHA-256 over the same %.1f MB",
+                     score.filesPerSecond, score.seconds / max(hashing, 1e-9), Double(bytes.count) / 1e6))
+    } else {
+        print("skipped: no reference licence texts installed (run make deps)")
+    }
+}
+
+if enabled("lifecycle") {
+    // Currency report + prune plan (issue 8): 10,000 and 100,000 versions, to show growth is linear.
+    print("\nLifecycle: currency report + prune plan over generated catalogs")
+    let small = LifecycleBenchmark.generateCatalog(programs: 1_000, versionsPerProgram: 10, seed: 7)
+    let large = LifecycleBenchmark.generateCatalog(programs: 10_000, versionsPerProgram: 10, seed: 7)
+    let tSmall = time { _ = LifecycleBenchmark.run(small) }
+    let tLarge = time { _ = LifecycleBenchmark.run(large) }
+    print(String(format: "10,000 versions: %.3f s; 100,000 versions of 10,000 programs: %.3f s (target < 1 s); growth ×%.1f for ×10 input (linear = 10)",
+                 tSmall, tLarge, tLarge / max(tSmall, 1e-9)))
+}

@@ -9,7 +9,8 @@ public struct Depot: AsyncParsableCommand {
         abstract: "Run the city's software catalog: intake, licence review, signing, lifecycle and the edu whitelist.",
         subcommands: [
             InitCommand.self, ServeCommand.self, CatalogCommand.self, InspectCommand.self, SubmitCommand.self,
-            SubmissionsCommand.self, VersionCommand.self, PoliciesCommand.self, UsersCommand.self, AuditCommand.self,
+            SubmissionsCommand.self, LicenceCommand.self, ReviewsCommand.self, LicencesCommand.self,
+            VersionCommand.self, PoliciesCommand.self, UsersCommand.self, AuditCommand.self,
         ])
 
     public init() {}

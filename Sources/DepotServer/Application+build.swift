@@ -18,6 +18,7 @@ public func buildApplication(
     let api = router.group("api/v1").add(middleware: AuthMiddleware(service: service))
     CatalogController(service: service).addRoutes(to: api)
     SubmissionController(service: service).addRoutes(to: api)
+    LicenceController(service: service).addRoutes(to: api)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "depot"),

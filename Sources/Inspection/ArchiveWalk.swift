@@ -21,6 +21,11 @@ enum EntryPlan {
     case capture
     /// Open the entry as an archive one level down.
     case descend(WalkLevel)
+
+    var isCapture: Bool {
+        if case .capture = self { return true }
+        return false
+    }
 }
 
 /// Walks libarchive entries level by level, enforcing the limits, collecting warnings, licence file paths,
@@ -48,6 +53,8 @@ final class ArchiveWalk {
     private var seenNames = Set<Int>()
     /// Chooses the plan for each regular file: (path relative to its archive, its level).
     var plan: (String, WalkLevel) -> EntryPlan = ArchiveWalk.genericPlan
+    /// Set when the walk also reads named entries for `Inspector.readEntries`.
+    var collector: EntryCollector?
 
     init(limits: InspectionLimits, installer: String, installerSize: Int64) {
         self.limits = limits
@@ -159,13 +166,18 @@ final class ArchiveWalk {
         }
         guard isRegular else { return }
 
-        switch plan(path, level) {
+        let planned = plan(path, level)
+        if let collector, collector.takes(shown, planned, inner: path) {
+            try collect(collector, archive, level, shown, sizeKnown: sizeKnown, alsoCapture: planned.isCapture)
+            return
+        }
+        switch planned {
         case .capture:
             if sizeKnown && size > Int64(Self.captureLimit) || capturedBytes >= Self.captureBudget {
                 warnings.add("\(shown) is larger than \(Self.captureLimit) bytes (or the metadata budget is spent); not read")
                 return
             }
-            guard let data = try readData(archive, level, shown, keepUpTo: Self.captureLimit) else { return }
+            guard let data = try readData(archive, level, shown, keepUpTo: Self.captureLimit, drain: !sizeKnown) else { return }
             if !sizeKnown, level.isPayload { payloadBytes = payloadBytes &+ data.total }
             if data.complete {
                 captures[shown] = data.bytes
@@ -188,6 +200,21 @@ final class ArchiveWalk {
         }
     }
 
+    /// Reads a wanted entry once for both purposes: the collector's bytes and, where the plan wants it,
+    /// the metadata capture the facts are built from.
+    private func collect(_ collector: EntryCollector, _ archive: LibArchive, _ level: WalkLevel, _ shown: String,
+                         sizeKnown: Bool, alsoCapture: Bool) throws {
+        // At least one byte is kept, so that reading stops at the limit rather than decompressing everything.
+        let keep = max(collector.maxBytesPerEntry, alsoCapture ? Self.captureLimit : 0, 1)
+        guard let data = try readData(archive, level, shown, keepUpTo: keep, drain: !sizeKnown) else { return }
+        if !sizeKnown, level.isPayload { payloadBytes = payloadBytes &+ data.total }
+        collector.keep(shown, data.bytes, total: data.total, complete: data.complete)
+        if alsoCapture, data.complete, data.bytes.count <= Self.captureLimit, capturedBytes < Self.captureBudget {
+            captures[shown] = data.bytes
+            capturedBytes += data.bytes.count
+        }
+    }
+
     private func descend(into shown: String, from archive: LibArchive, _ level: WalkLevel, _ child: WalkLevel) throws {
         do {
             let input = EntryInput(parent: archive.handle, parentDepth: level.depth) { [unowned self] count in
@@ -203,10 +230,13 @@ final class ArchiveWalk {
 
     /// Reads the current entry's data in libarchive's blocks, charging every byte to the expansion budget.
     /// Returns nil when the entry cannot be read (encrypted, unsupported method): that is a warning.
-    private func readData(_ archive: LibArchive, _ level: WalkLevel, _ shown: String,
-                          keepUpTo keep: Int) throws -> (bytes: [UInt8], total: Int64, complete: Bool)? {
+    /// With `drain`, reading goes on past `keep` to the end: libarchive would otherwise skip the rest by
+    /// inflating it uncharged, which matters where no size was declared up front (streamed zips).
+    private func readData(_ archive: LibArchive, _ level: WalkLevel, _ shown: String, keepUpTo keep: Int,
+                          drain: Bool = false) throws -> (bytes: [UInt8], total: Int64, complete: Bool)? {
         var bytes: [UInt8] = []
         var total: Int64 = 0
+        var complete = true
         var emptyBlocks = 0
         while true {
             var buffer: UnsafeRawPointer?
@@ -229,12 +259,13 @@ final class ArchiveWalk {
             if bytes.count < keep, let buffer {
                 let take = min(size, keep - bytes.count)
                 bytes.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: take))
-                if take < size { return (bytes, total, false) }
+                if take < size { complete = false }
             } else if keep > 0 {
-                return (bytes, total, false)
+                complete = false
             }
+            if !complete && !drain { break }
         }
-        return (bytes, total, true)
+        return (bytes, total, complete)
     }
 
     /// Bytes actually decompressed count against the limits as much as declared sizes do.

@@ -22,6 +22,7 @@ import WindowsFormats
 /// copyright, PackageInfo, Distribution, manifest.json) are read into memory, each at most 1 MiB. Memory stays
 /// bounded: the file is read in 1 MiB blocks. Licence files inside nested archives are named
 /// `outer!/inner` (for example `data.tar.xz!/usr/share/doc/hello/copyright`); leading `./` is dropped.
+/// `readEntries` reads such files back by those names, in the same walk.
 public struct Inspector: Sendable {
     /// The limits enforced while reading.
     public let limits: InspectionLimits
@@ -40,10 +41,26 @@ public struct Inspector: Sendable {
     /// index from the file.
     public func inspect(file: URL, copyTo: URL? = nil,
                         progress: (@Sendable (Int64, Int64) -> Void)? = nil) throws -> InstallerFacts {
+        try inspect(file: file, copyTo: copyTo, progress: progress, collector: nil)
+    }
+
+    /// The same single pass as `inspect`, also keeping the text of every licence file it lists (each at most
+    /// `maxBytesPerLicence`, at most `maxLicences` of them), so the licence review needs no second read.
+    public func inspectWithLicences(file: URL, copyTo: URL? = nil, progress: (@Sendable (Int64, Int64) -> Void)? = nil,
+                                    maxBytesPerLicence: Int = 1 << 20,
+                                    maxLicences: Int = 64) throws -> (facts: InstallerFacts, licences: [ExtractedEntry]) {
+        let collector = EntryCollector(licenceFilesUpTo: maxLicences, maxBytesPerEntry: maxBytesPerLicence)
+        let facts = try inspect(file: file, copyTo: copyTo, progress: progress, collector: collector)
+        return (facts, facts.licenseFiles.compactMap { collector.found[$0] })
+    }
+
+    func inspect(file: URL, copyTo: URL?, progress: (@Sendable (Int64, Int64) -> Void)?,
+                 collector: EntryCollector?) throws -> InstallerFacts {
         let source = try ByteSource(path: file.path, copyTo: copyTo?.path, maxBytes: limits.maxInstallerBytes,
                                     progress: progress)
         let run = InspectionRun(source: source, limits: limits, path: file.path,
                                 fileName: file.lastPathComponent)
+        run.collector = collector
         return try UTF8Locale.around { try run.perform() }
     }
 }
@@ -84,6 +101,8 @@ final class InspectionRun {
     private(set) var head: [UInt8] = []
     var facts: InstallerFacts
     var warnings: [String] = []
+    /// Set by `Inspector.readEntries`: every walk of the run also reads the entries it names.
+    var collector: EntryCollector?
 
     init(source: ByteSource, limits: InspectionLimits, path: String, fileName: String) {
         self.source = source
@@ -197,7 +216,9 @@ final class InspectionRun {
     }
 
     func makeWalk() -> ArchiveWalk {
-        ArchiveWalk(limits: limits, installer: path, installerSize: source.size)
+        let walk = ArchiveWalk(limits: limits, installer: path, installerSize: source.size)
+        walk.collector = collector
+        return walk
     }
 
     /// Opens libarchive on the pass from byte `start` and walks it at the top level.

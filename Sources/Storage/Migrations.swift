@@ -100,6 +100,52 @@ extension AppDatabase {
                 t.belongsTo("packageVersion", onDelete: .restrict)
             }
         }
+        migrator.registerMigration("v3-licence-review-entitlements") { db in
+            // The licence scope a reviewer approved: admin, edu or both. Catalog imports carry their environments.
+            try db.alter(table: "packageVersion") { t in t.add(column: "licenceScope", .text) }
+            try db.execute(sql: """
+                UPDATE packageVersion SET licenceScope = (
+                    SELECT CASE WHEN p.environments LIKE '%admin%' AND p.environments LIKE '%edu%' THEN 'both'
+                                WHEN p.environments LIKE '%edu%' THEN 'edu' ELSE 'admin' END
+                    FROM program p WHERE p.id = packageVersion.programId)
+                WHERE origin = 'catalog'
+                """)
+            try db.create(table: "licenceReview") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("packageVersion", onDelete: .restrict).notNull().unique()
+                t.belongsTo("submission", onDelete: .restrict)
+                t.column("declared", .text)  // the licence as the package declares it
+                t.column("expression", .text)  // the SPDX expression Depot read, or null
+                t.column("detection", .text).notNull()  // JSON: how it was read, matches in licence files, clauses
+                t.column("adminOutcome", .text).notNull()  // allow | deny | review
+                t.column("eduOutcome", .text).notNull()
+                t.column("policyReasons", .text).notNull()  // JSON array of strings
+                t.column("decision", .text)  // approved | rejected; null while pending
+                t.column("scope", .text)  // admin | edu | both
+                t.column("conditions", .text)  // JSON array of strings
+                t.column("reason", .text)
+                t.column("decidedBy", .text)
+                t.column("decidedAt", .text)
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "entitlement") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("program", onDelete: .restrict).notNull()
+                t.column("seats", .integer).notNull().check { $0 > 0 }
+                t.column("costReference", .text)
+                t.column("expires", .text)  // YYYY-MM-DD, the last day it is valid; null for perpetual
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .text).notNull()
+            }
+            try db.create(table: "seatUse") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("program", onDelete: .restrict).notNull()
+                t.column("quantity", .integer).notNull().check { $0 > 0 }
+                t.column("reference", .text).notNull()  // what took the seats: an order, a school install
+                t.column("usedBy", .text).notNull()
+                t.column("at", .text).notNull()
+            }
+        }
         return migrator
     }
 }

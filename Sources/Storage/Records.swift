@@ -67,6 +67,8 @@ public struct PackageVersionRecord: Codable, Sendable, Equatable, FetchableRecor
     public var origin: String
     public var createdAt: String
     public var updatedAt: String
+    /// `admin`, `edu` or `both` once a licence reviewer approved it; nil before.
+    public var licenceScope: String?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -81,7 +83,8 @@ public struct PackageVersionRecord: Codable, Sendable, Equatable, FetchableRecor
     public init(id: Int64? = nil, programId: Int64, version: String, variant: String = "", state: PackageState,
                 released: String?, licence: String?, platforms: [String], architectures: [String],
                 installerType: String?, sha256: String? = nil, size: Int64? = nil, origin: String,
-                createdAt: String, updatedAt: String) {
+                createdAt: String, updatedAt: String, licenceScope: String? = nil) {
+        self.licenceScope = licenceScope
         self.id = id
         self.programId = programId
         self.version = version
@@ -211,6 +214,111 @@ public struct SubmissionRecord: Codable, Sendable, Equatable, FetchableRecord, M
         self.quarantined = quarantined
         self.costReference = costReference
         self.packageVersionId = packageVersionId
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A licence review of one package version: what Depot read, what policy says, and the human decision.
+public struct LicenceReviewRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "licenceReview"
+    public var id: Int64?
+    public var packageVersionId: Int64
+    public var submissionId: Int64?
+    public var declared: String?
+    public var expression: String?
+    public var detection: String
+    public var adminOutcome: String
+    public var eduOutcome: String
+    public var policyReasons: [String]
+    public var decision: String?
+    public var scope: String?
+    public var conditions: [String]?
+    public var reason: String?
+    public var decidedBy: String?
+    public var decidedAt: String?
+    public var createdAt: String
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let decision = Column(CodingKeys.decision)
+        public static let packageVersionId = Column(CodingKeys.packageVersionId)
+    }
+
+    public init(id: Int64? = nil, packageVersionId: Int64, submissionId: Int64?, declared: String?, expression: String?,
+                detection: String, adminOutcome: String, eduOutcome: String, policyReasons: [String], decision: String? = nil,
+                scope: String? = nil, conditions: [String]? = nil, reason: String? = nil, decidedBy: String? = nil,
+                decidedAt: String? = nil, createdAt: String) {
+        self.id = id
+        self.packageVersionId = packageVersionId
+        self.submissionId = submissionId
+        self.declared = declared
+        self.expression = expression
+        self.detection = detection
+        self.adminOutcome = adminOutcome
+        self.eduOutcome = eduOutcome
+        self.policyReasons = policyReasons
+        self.decision = decision
+        self.scope = scope
+        self.conditions = conditions
+        self.reason = reason
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Seats the city owns for a program that is licensed per seat.
+public struct EntitlementRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "entitlement"
+    public var id: Int64?
+    public var programId: Int64
+    public var seats: Int
+    public var costReference: String?
+    public var expires: String?
+    public var createdBy: String
+    public var createdAt: String
+
+    public enum Columns {
+        public static let programId = Column(CodingKeys.programId)
+    }
+
+    public init(id: Int64? = nil, programId: Int64, seats: Int, costReference: String?, expires: String?, createdBy: String, createdAt: String) {
+        self.id = id
+        self.programId = programId
+        self.seats = seats
+        self.costReference = costReference
+        self.expires = expires
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Seats taken by an install (an order or a school self-install).
+public struct SeatUseRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "seatUse"
+    public var id: Int64?
+    public var programId: Int64
+    public var quantity: Int
+    public var reference: String
+    public var usedBy: String
+    public var at: String
+
+    public enum Columns {
+        public static let programId = Column(CodingKeys.programId)
+    }
+
+    public init(id: Int64? = nil, programId: Int64, quantity: Int, reference: String, usedBy: String, at: String) {
+        self.id = id
+        self.programId = programId
+        self.quantity = quantity
+        self.reference = reference
+        self.usedBy = usedBy
+        self.at = at
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -39,6 +39,73 @@ final class Fixtures {
         return out
     }
 
+    /// An MSIX bundle of one application package per architecture (x64, arm64), each with its own AppxManifest.xml
+    /// and a `LICENSE.txt` reading `licence(architecture)`; the bundle manifest also names a resource package.
+    func msixBundle(_ name: String, licence: (String) -> String) throws {
+        for arch in ["x64", "arm64"] {
+            try tree("p_\(arch)", ["AppxManifest.xml": ZipFamilyTests.appxManifest.replacingOccurrences(of: "ARCH", with: arch),
+                                   "notepad.exe": "binary \(arch)", "LICENSE.txt": licence(arch)])
+            try sh("mkdir -p bundle && cd p_\(arch) && zip -q -r -D ../bundle/notepad_\(arch).msix .")
+        }
+        try dir.write("bundle/AppxMetadata/AppxBundleManifest.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Bundle xmlns="http://schemas.microsoft.com/appx/2013/bundle" SchemaVersion="3.0">
+              <Identity Name="Contoso.Notepad" Publisher="CN=Contoso Software, O=Contoso, C=SE" Version="2.4.1.0"/>
+              <Packages>
+                <Package Type="application" Version="2.4.1.0" Architecture="x64" FileName="notepad_x64.msix"/>
+                <Package Type="application" Version="2.4.1.0" Architecture="arm64" FileName="notepad_arm64.msix"/>
+                <Package Type="resource" Version="2.4.1.0" ResourceId="split.scale-100" FileName="notepad_scale-100.msix"/>
+              </Packages>
+            </Bundle>
+            """)
+        try sh("cd bundle && zip -q -0 -r -D ../\(name) .")
+    }
+
+    /// `hello.rpm` built by rpmbuild: contoso-hello 1:2.10-3, noarch, with `usr/share/licenses/contoso-hello/COPYING`
+    /// reading "MIT\n".
+    func helloRPM() throws {
+        try dir.write("hello.spec", """
+            Name: contoso-hello
+            Epoch: 1
+            Version: 2.10
+            Release: 3
+            Summary: greet the city
+            License: MIT AND (GPL-2.0-or-later OR BSD-3-Clause)
+            Vendor: Contoso Software
+            BuildArch: noarch
+
+            %description
+            Greets the city.
+
+            %install
+            mkdir -p %{buildroot}/usr/share/contoso-hello %{buildroot}/usr/share/licenses/contoso-hello
+            echo hello > %{buildroot}/usr/share/contoso-hello/hello.txt
+            echo MIT > %{buildroot}/usr/share/licenses/contoso-hello/COPYING
+
+            %files
+            /usr/share/contoso-hello/hello.txt
+            /usr/share/licenses/contoso-hello/COPYING
+            """)
+        try sh("rpmbuild -bb --quiet --define \"_topdir $PWD/rpm\" --define '_build_id_links none' hello.spec >/dev/null 2>&1 && cp rpm/RPMS/noarch/*.rpm hello.rpm")
+    }
+
+    /// `good.<kind>` (zip, tgz, 7z or deb) holding two noise files around a small LICENSE (under opt/ in the deb):
+    /// large enough that cutting it anywhere leaves a damaged archive.
+    func damageable(_ kind: String) throws -> String {
+        try dir.write("src/a.bin", Self.noise(300_000, seed: 1))
+        try dir.write("src/LICENSE", "MIT")
+        try dir.write("src/b.bin", Self.noise(200_000, seed: 2))
+        switch kind {
+        case "zip": try sh("cd src && zip -q ../good.zip a.bin LICENSE b.bin")
+        case "tgz": try sh("cd src && tar -czf ../good.tgz a.bin LICENSE b.bin")
+        case "7z": try sh("cd src && 7zz a -bd -bso0 ../good.7z a.bin LICENSE b.bin")
+        default:
+            try dir.write("root/DEBIAN/control", "Package: t\nVersion: 1\nArchitecture: all\nMaintainer: x\nDescription: t\n")
+            try sh("mkdir -p root/opt && cp src/* root/opt/ && dpkg-deb -Zgzip --build root good.deb >/dev/null")
+        }
+        return "good.\(kind)"
+    }
+
     func inspect(_ name: String, limits: InspectionLimits = .standard) throws -> InstallerFacts {
         try Inspector(limits: limits).inspect(file: dir.file(name))
     }

@@ -168,18 +168,7 @@ struct HostileInputTests {
     @Test("truncation at several offsets gives inspect.corrupt with libarchive's own words", arguments: ["zip", "tgz", "deb", "7z"])
     func truncated(kind: String) throws {
         let f = try Fixtures()
-        try f.dir.write("src/a.bin", Fixtures.noise(300_000, seed: 1))
-        try f.dir.write("src/LICENSE", "MIT")
-        try f.dir.write("src/b.bin", Fixtures.noise(200_000, seed: 2))
-        switch kind {
-        case "zip": try f.sh("cd src && zip -q ../good.zip a.bin LICENSE b.bin")
-        case "tgz": try f.sh("cd src && tar -czf ../good.tgz a.bin LICENSE b.bin")
-        case "7z": try f.sh("cd src && 7zz a -bd -bso0 ../good.7z a.bin LICENSE b.bin")
-        default:
-            try f.dir.write("root/DEBIAN/control", "Package: t\nVersion: 1\nArchitecture: all\nMaintainer: x\nDescription: t\n")
-            try f.sh("mkdir -p root/opt && cp src/*.bin root/opt/ && dpkg-deb -Zgzip --build root good.deb >/dev/null")
-        }
-        let good = try Data(contentsOf: f.dir.file("good.\(kind)"))
+        let good = try Data(contentsOf: f.dir.file(try f.damageable(kind)))
         for cut in [20, 100, 1000, good.count / 2, good.count - 40] {
             let name = "cut\(cut).\(kind)"
             try f.dir.write(name, good.prefix(cut))

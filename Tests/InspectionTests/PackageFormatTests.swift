@@ -62,29 +62,7 @@ struct PackageFormatTests {
     @Test("RPM: NAME, EPOCH:VERSION-RELEASE, LICENSE, VENDOR, ARCH from the header; payload listed by libarchive")
     func rpm() throws {
         let f = try Fixtures()
-        try f.dir.write("hello.spec", """
-            Name: contoso-hello
-            Epoch: 1
-            Version: 2.10
-            Release: 3
-            Summary: greet the city
-            License: MIT AND (GPL-2.0-or-later OR BSD-3-Clause)
-            Vendor: Contoso Software
-            BuildArch: noarch
-
-            %description
-            Greets the city.
-
-            %install
-            mkdir -p %{buildroot}/usr/share/contoso-hello %{buildroot}/usr/share/licenses/contoso-hello
-            echo hello > %{buildroot}/usr/share/contoso-hello/hello.txt
-            echo MIT > %{buildroot}/usr/share/licenses/contoso-hello/COPYING
-
-            %files
-            /usr/share/contoso-hello/hello.txt
-            /usr/share/licenses/contoso-hello/COPYING
-            """)
-        try f.sh("rpmbuild -bb --quiet --define \"_topdir $PWD/rpm\" --define '_build_id_links none' hello.spec >/dev/null 2>&1 && cp rpm/RPMS/noarch/*.rpm hello.rpm")
+        try f.helloRPM()
         let listed = try f.sh("rpm -qlp hello.rpm 2>/dev/null | wc -l")
         let facts = try f.inspect("hello.rpm")
         #expect(facts.format == "rpm")

@@ -49,23 +49,7 @@ struct ZipFamilyTests {
     @Test("MSIX bundle: architectures from the bundle manifest, display names from the inner package")
     func bundle() throws {
         let f = try Fixtures()
-        for arch in ["x64", "arm64"] {
-            try f.tree("p_\(arch)", ["AppxManifest.xml": Self.appxManifest.replacingOccurrences(of: "ARCH", with: arch),
-                                     "notepad.exe": "binary \(arch)", "LICENSE.txt": "MIT"])
-            try f.sh("mkdir -p bundle && cd p_\(arch) && zip -q -r -D ../bundle/notepad_\(arch).msix .")
-        }
-        try f.dir.write("bundle/AppxMetadata/AppxBundleManifest.xml", """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Bundle xmlns="http://schemas.microsoft.com/appx/2013/bundle" SchemaVersion="3.0">
-              <Identity Name="Contoso.Notepad" Publisher="CN=Contoso Software, O=Contoso, C=SE" Version="2.4.1.0"/>
-              <Packages>
-                <Package Type="application" Version="2.4.1.0" Architecture="x64" FileName="notepad_x64.msix"/>
-                <Package Type="application" Version="2.4.1.0" Architecture="arm64" FileName="notepad_arm64.msix"/>
-                <Package Type="resource" Version="2.4.1.0" ResourceId="split.scale-100" FileName="notepad_scale-100.msix"/>
-              </Packages>
-            </Bundle>
-            """)
-        try f.sh("cd bundle && zip -q -0 -r -D ../notepad.msixbundle .")
+        try f.msixBundle("notepad.msixbundle") { _ in "MIT" }
         let facts = try f.inspect("notepad.msixbundle")
         #expect(facts.format == "appxbundle")
         #expect(facts.installerType == "msix")

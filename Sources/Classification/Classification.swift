@@ -1,2 +1,0 @@
-// Classification: see README.md, "Architecture".
-enum ClassificationModule {}

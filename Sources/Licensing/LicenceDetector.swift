@@ -1,0 +1,433 @@
+/// Finds licences in texts by comparing word 3-grams with the reference library.
+///
+/// Each reference is scored by containment: the share of its required 3-grams found in one region of
+/// the input (`coverage`). Overlapping candidates are resolved in favour of the one that explains
+/// the text best (matched minus missing 3-grams), so a BSD-3-Clause text is not called BSD-2-Clause
+/// and MIT-0 is not called MIT. Anything that is not clearly one licence becomes
+/// `LicenseRef-depot-unknown-<hash>` for a person to read: the detector abstains rather than guess.
+public struct LicenceDetector: Sendable {
+    public let library: LicenceLibrary
+    public let clauseScanner: ClauseScanner
+    let hash: @Sendable (String) -> String
+
+    /// Named matches have at least this confidence; anything less is reported as unknown.
+    public static let confidentThreshold = 0.8
+    /// The prefix of identifiers given to text that matches no reference well enough.
+    public static let unknownPrefix = "LicenseRef-depot-unknown-"
+    /// Unmatched text shorter than this (in words) next to a named licence is not reported.
+    static let minimumUnknownWords = 20
+    /// Candidate regions below this coverage are ignored altogether.
+    static let minimumCoverage = 0.2
+    /// Files larger than this are read only up to it: licences are not megabytes long.
+    public static let maximumTextBytes = 1 << 20
+
+    /// `hash` names unknown texts (hex digest of the text); SHA-256 by default.
+    public init(library: LicenceLibrary, clauseScanner: ClauseScanner = ClauseScanner(),
+                hash: @escaping @Sendable (String) -> String = LicenceHash.sha256Hex) {
+        self.library = library
+        self.clauseScanner = clauseScanner
+        self.hash = hash
+    }
+
+    /// The licences in one text, in order of appearance.
+    public func detect(text: String, file: String) -> [LicenceMatch] {
+        analyse(text, file: file).matches
+    }
+
+    /// Detects licences and flags clauses in several files (bytes as read; RTF and HTML are converted).
+    public func detect(files: [(path: String, bytes: [UInt8])]) -> LicenceReport {
+        var matches: [LicenceMatch] = []
+        var clauses: [LicenceClause] = []
+        for (path, bytes) in files {
+            let text = Self.text(path: path, bytes: bytes)
+            let analysis = analyse(text, file: path)
+            matches += analysis.matches
+            clauses += clauseScanner.scan(text: text, file: path, skippingLines: analysis.namedLines)
+        }
+        return LicenceReport(expression: Self.expression(of: matches), matches: matches, clauses: clauses)
+    }
+
+    /// The plain text of a licence file in any supported format, bounded in size.
+    public static func text(path: String, bytes: [UInt8]) -> String {
+        let bounded = bytes.count > maximumTextBytes ? Array(bytes.prefix(maximumTextBytes)) : bytes
+        return LicenceTextFormat.plainText(bounded, format: LicenceTextFormat.sniff(path: path, bytes: bounded))
+    }
+
+    /// The AND of every distinct identifier found, in order of first appearance.
+    public static func expression(of matches: [LicenceMatch]) -> SPDXExpression? {
+        let operands: [SPDXExpression] = matches.map { match in
+            if match.id.hasPrefix("LicenseRef-") { return .licenseRef(document: nil, ref: match.id) }
+            return .license(id: match.id, orLater: false)
+        }
+        return SPDXExpression.allOf(operands)
+    }
+
+    struct Analysis {
+        var matches: [LicenceMatch]
+        /// Lines inside named licences: clause flags there would only repeat the licence's own words.
+        var namedLines: Set<Int>
+    }
+
+    struct Span {
+        var reference: Int
+        var firstToken: Int
+        var lastToken: Int
+        var hits: Int
+        var matchedCore: Int
+        var coverage: Double
+        var score: Int
+        var density: Double
+        var required: Double
+        var confident: Bool { coverage >= required }
+        var rival: Int?
+    }
+
+    func analyse(_ text: String, file: String) -> Analysis {
+        let normalised = LicenceNormaliser.normalise(text)
+        let spans = resolve(referenceHits(normalised))
+        var matches: [LicenceMatch] = []
+        var covered = [Bool](repeating: false, count: normalised.lineCount + 2)
+        var namedLines = Set<Int>()
+        var rawLines: [Substring]?
+        func lines() -> [Substring] {
+            if let rawLines { return rawLines }
+            // "\r\n" is one Character in Swift, so both spellings of a line end are separators.
+            let split = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            rawLines = split
+            return split
+        }
+        func isBlank(_ line: Int) -> Bool {
+            line >= 1 && line <= normalised.wordsPerLine.count && normalised.wordsPerLine[line - 1] == 0
+                && !normalised.copyrightLines.contains(Int32(line))
+        }
+
+        for span in spans.sorted(by: { $0.firstToken < $1.firstToken }) {
+            let reference = library.references[span.reference]
+            var start = Int(normalised.lines[span.firstToken])
+            let end = Int(normalised.lines[min(span.lastToken, normalised.lines.count - 1)])
+            // Take in the title, copyright lines and blank lines just above the text.
+            var textLines = 0
+            var steps = 0
+            while start > 1, steps < 12, textLines < 4, !covered[start - 1] {
+                let previous = start - 1
+                let words = normalised.wordsPerLine[previous - 1]
+                let copyright = normalised.copyrightLines.contains(Int32(previous))
+                guard words <= 6 || copyright else { break }
+                // Two blank lines in a row end the block the licence belongs to.
+                if words == 0, !copyright, previous > 1, isBlank(previous - 1) { break }
+                if words > 0 || copyright { textLines += 1 }
+                start = previous
+                steps += 1
+            }
+            while start < end, isBlank(start) { start += 1 }
+            for line in start...end { covered[line] = true }
+
+            var confidence = span.coverage * min(1, span.density / 0.85)
+            if span.rival != nil { confidence = min(confidence, 0.6) }
+            confidence = (confidence * 1000).rounded() / 1000
+            let coverage = (min(1, span.coverage) * 1000).rounded() / 1000
+            if confidence >= Self.confidentThreshold, span.coverage >= reference.requiredCoverage {
+                matches.append(LicenceMatch(id: reference.id, file: file, startLine: start, endLine: end,
+                                            coverage: coverage, confidence: confidence))
+                for line in start...end { namedLines.insert(line) }
+            } else {
+                let all = lines()
+                let region = all[min(max(0, start - 1), all.count)..<min(max(end, start - 1), all.count)].joined(separator: "\n")
+                matches.append(LicenceMatch(id: unknownID(region), file: file, startLine: start, endLine: end,
+                                            coverage: coverage, confidence: 0, nearest: reference.id))
+            }
+        }
+
+        // Text outside every match that is long enough to be terms of its own.
+        let minimumWords = matches.isEmpty ? 1 : Self.minimumUnknownWords
+        var line = 1
+        while line <= normalised.lineCount {
+            guard !covered[line] else { line += 1; continue }
+            var last = line
+            var words = 0
+            while last <= normalised.lineCount, !covered[last] {
+                words += Int(normalised.wordsPerLine[last - 1])
+                last += 1
+            }
+            var first = line
+            var final = last - 1
+            while first < final, isBlank(first) { first += 1 }
+            while final > first, isBlank(final) { final -= 1 }
+            if words >= minimumWords {
+                let all = lines()
+                let region = all[min(first - 1, all.count)..<min(max(final, first - 1), all.count)].joined(separator: "\n")
+                matches.append(LicenceMatch(id: unknownID(region), file: file, startLine: first, endLine: final,
+                                            coverage: 0, confidence: 0, nearest: nil))
+            }
+            line = last
+        }
+        matches.sort { $0.startLine < $1.startLine }
+        return Analysis(matches: matches, namedLines: namedLines)
+    }
+
+    func unknownID(_ text: String) -> String {
+        Self.unknownPrefix + String(hash(text).prefix(8))
+    }
+
+    typealias Hit = (position: Int32, slot: UInt32)
+
+    /// For every reference, the input positions whose 3-gram it contains (with the slot it matched).
+    func referenceHits(_ text: NormalisedText) -> [[Hit]] {
+        let words = text.words
+        guard words.count >= 3 else { return [] }
+        var hits = [[Hit]](repeating: [], count: library.references.count)
+        for index in 0..<(words.count - 2) {
+            let value = LicenceLibrary.shingle(words[index], words[index + 1], words[index + 2])
+            guard let range = library.postingRanges[value] else { continue }
+            let start = Int(range >> 32)
+            let count = Int(range & 0xFFFF_FFFF)
+            for posting in start..<(start + count) {
+                hits[Int(library.postingReference[posting])].append((Int32(index), library.postingSlot[posting]))
+            }
+        }
+        return hits
+    }
+
+    /// The regions of the text where one reference's 3-grams cluster densely enough to be a copy of it.
+    ///
+    /// A copy keeps input position minus reference offset (its diagonal) nearly constant; phrases the
+    /// reference shares with a neighbouring licence, or repeats, hit far off that diagonal. Runs of hits
+    /// are cut at gaps and at diagonal jumps, and rejoined only where the diagonal carries on.
+    func spans(of referenceIndex: Int, hits: [Hit]) -> [Span] {
+        let reference = library.references[referenceIndex]
+        let coreCount = reference.coreShingles.count
+        let slotCount = coreCount + reference.optionalShingles.count
+        guard hits.count >= max(3, Int(Double(coreCount) * Self.minimumCoverage)) else { return [] }
+        let offsets = reference.slotOffsets
+        @inline(__always) func diagonal(_ hit: Hit) -> Int32 { hit.position &- offsets[Int(hit.slot)] }
+        let smallGap: Int32 = 16
+        let band: Int32 = 40
+        let jumpRun = 6
+        let minimumClusterHits = coreCount >= 32 ? 4 : 2
+        var clusters: [Range<Int>] = []
+        var clusterStart = 0
+        var current: Int32 = diagonal(hits[0])
+        var offBand = 0
+        func close(_ end: Int) {
+            if end - clusterStart >= minimumClusterHits { clusters.append(clusterStart..<end) }
+            clusterStart = end
+        }
+        for index in hits.indices {
+            let value = diagonal(hits[index])
+            if index > clusterStart, hits[index].position - hits[index - 1].position > smallGap {
+                close(index)
+                current = value
+                offBand = 0
+                continue
+            }
+            if abs(value &- current) <= band {
+                current = value
+                offBand = 0
+            } else {
+                offBand += 1
+                if offBand >= jumpRun {
+                    close(index - jumpRun + 1)
+                    current = value
+                    offBand = 0
+                }
+            }
+        }
+        close(hits.count)
+        // Small clusters are kept only right after a group (a passage the reference repeats, such as
+        // Apache's closing notice); elsewhere they would only drag a span into a neighbour's text.
+        let minimumSignificantHits = max(minimumClusterHits, coreCount / 50)
+        guard clusters.contains(where: { $0.count >= minimumSignificantHits }) else { return [] }
+
+        func typicalDiagonal(_ range: Range<Int>, fromEnd: Bool) -> Int32 {
+            let slice = fromEnd ? hits[max(range.lowerBound, range.upperBound - 24)..<range.upperBound]
+                                : hits[range.lowerBound..<min(range.upperBound, range.lowerBound + 24)]
+            let values = slice.map(diagonal).sorted()
+            return values[values.count / 2]
+        }
+        var stamp = [Int32](repeating: -1, count: slotCount)
+        var groups: [Range<Int>] = []
+        // The diagonal where each group's last large cluster ends.
+        var groupDiagonals: [Int32] = []
+        let joinGap = Int32(max(60, coreCount / 4))
+        let missingAllowance = Int32(max(60, coreCount / 4))
+        for cluster in clusters {
+            if cluster.count < minimumSignificantHits {
+                // Absorbed without moving the group's diagonal: the passage sits off it by nature.
+                if let group = groups.last, hits[cluster.lowerBound].position - hits[group.upperBound - 1].position <= smallGap {
+                    groups[groups.count - 1] = group.lowerBound..<cluster.upperBound
+                }
+                continue
+            }
+            // The cluster may continue the last group, or the one before it when a repeated passage
+            // (hits far off the diagonal) sits in between; the passage is then absorbed.
+            var best: (back: Int, shift: Int32)?
+            for back in [1, 2] where groups.count >= back {
+                let target = groups.count - back
+                let group = groups[target]
+                let gap = hits[cluster.lowerBound].position - hits[group.upperBound - 1].position
+                let shift = typicalDiagonal(cluster, fromEnd: false) &- groupDiagonals[target]
+                // Inserted text moves the diagonal forward by at most the gap; missing text moves it back.
+                guard gap <= joinGap, shift <= gap &+ band, shift >= -missingAllowance else { continue }
+                let mark = Int32(target)
+                var fresh = 0
+                for hit in hits[cluster] where stamp[Int(hit.slot)] != mark { fresh += 1 }
+                guard fresh * 4 >= cluster.count else { continue }
+                if best == nil || abs(shift) < abs(best?.shift ?? 0) { best = (back, shift) }
+            }
+            var joined = false
+            if let best {
+                let target = groups.count - best.back
+                let mark = Int32(target)
+                for hit in hits[cluster] { stamp[Int(hit.slot)] = mark }
+                if best.back == 2 {
+                    for hit in hits[groups[groups.count - 1]] { stamp[Int(hit.slot)] = mark }
+                    groups.removeLast()
+                    groupDiagonals.removeLast()
+                }
+                groups[target] = groups[target].lowerBound..<cluster.upperBound
+                groupDiagonals[target] = typicalDiagonal(cluster, fromEnd: true)
+                joined = true
+            }
+            if joined { continue }
+            let mark = Int32(groups.count)
+            for hit in hits[cluster] { stamp[Int(hit.slot)] = mark }
+            groups.append(cluster)
+            groupDiagonals.append(typicalDiagonal(cluster, fromEnd: true))
+        }
+
+        var result: [Span] = []
+        var coreStamp = [Int32](repeating: -1, count: slotCount)
+        for (index, untrimmed) in groups.enumerated() {
+            let group = trimmed(untrimmed, hits: hits)
+            guard !group.isEmpty else { continue }
+            var matchedCore = 0
+            for hit in hits[group] where Int(hit.slot) < coreCount && coreStamp[Int(hit.slot)] != Int32(index) {
+                coreStamp[Int(hit.slot)] = Int32(index)
+                matchedCore += 1
+            }
+            let coverage = Double(matchedCore) / Double(max(1, coreCount))
+            guard coverage >= Self.minimumCoverage else { continue }
+            let first = Int(hits[group.lowerBound].position)
+            let last = Int(hits[group.upperBound - 1].position) + 2
+            let length = max(1, last - first - 1)
+            result.append(Span(reference: referenceIndex, firstToken: first, lastToken: last, hits: group.count,
+                               matchedCore: matchedCore, coverage: coverage, score: 2 * matchedCore - coreCount,
+                               density: min(1, Double(group.count) / Double(length)), required: reference.requiredCoverage))
+        }
+        return result
+    }
+
+    /// Drops sparse hits at either end of a group: a licence's own text hits densely, while the
+    /// phrases it shares with an adjacent licence hit only here and there.
+    func trimmed(_ group: Range<Int>, hits: [Hit]) -> Range<Int> {
+        let window: Int32 = 24
+        let needed = 12
+        var low = group.lowerBound
+        var high = group.upperBound
+        var probe = low
+        while low < high {
+            if probe < low { probe = low }
+            while probe < high, hits[probe].position < hits[low].position + window { probe += 1 }
+            if probe - low >= needed { break }
+            low += 1
+        }
+        probe = high - 1
+        while high > low {
+            if probe > high - 1 { probe = high - 1 }
+            while probe >= low, hits[probe].position > hits[high - 1].position - window { probe -= 1 }
+            if high - 1 - probe >= needed { break }
+            high -= 1
+        }
+        // A few stray hits just past the end (or before the start) are words the next text happens
+        // to share: runs of fewer than six hits set off by a gap are dropped.
+        for _ in 0..<8 where high - low > 12 {
+            var runStart = high - 1
+            while runStart > low, hits[runStart].position - hits[runStart - 1].position <= 2 { runStart -= 1 }
+            guard high - runStart < 6, runStart > low, hits[runStart].position - hits[runStart - 1].position >= 4 else { break }
+            high = runStart
+        }
+        for _ in 0..<8 where high - low > 12 {
+            var runEnd = low
+            while runEnd + 1 < high, hits[runEnd + 1].position - hits[runEnd].position <= 2 { runEnd += 1 }
+            guard runEnd + 1 - low < 6, runEnd + 1 < high, hits[runEnd + 1].position - hits[runEnd].position >= 4 else { break }
+            low = runEnd + 1
+        }
+        // A whole group that never reaches the density (a short licence) is kept as it was.
+        return low < high ? low..<high : group
+    }
+
+    /// Gives up the edge of a span that a neighbouring candidate explains better: where two licences
+    /// meet, their shared phrases (warranty disclaimers) hit both, and the text belongs to the one with
+    /// more hits there, or to the one whose hits there come from the matching end of its reference.
+    func refined(_ span: Span, hits: [[Hit]], against others: [Span]) -> Span {
+        let own = hits[span.reference]
+        let slotCount = library.references[span.reference].coreShingles.count + library.references[span.reference].optionalShingles.count
+        let ownID = library.references[span.reference].id
+        var first = span.firstToken
+        var last = span.lastToken
+        func hitsIn(_ list: [Hit], _ low: Int, _ high: Int) -> [Hit] {
+            list.filter { Int($0.position) >= low && Int($0.position) <= high }
+        }
+        for other in others where other.reference != span.reference && library.references[other.reference].id != ownID {
+            let low = max(first, other.firstToken)
+            let high = min(last, other.lastToken)
+            guard low < high else { continue }
+            // The other span sits at this span's head or at its tail (overlapping it or inside it).
+            let slack = 30
+            let extendsBefore = other.firstToken <= first + slack && other.lastToken < last
+            let extendsAfter = other.lastToken >= last - slack && other.firstToken > first
+            guard extendsBefore != extendsAfter else { continue }
+            let mine = hitsIn(own, low, high)
+            let theirs = hitsIn(hits[other.reference], low, high).count
+            let slots = mine.map(\.slot).sorted()
+            let median = slots.isEmpty ? 0 : Int(slots[slots.count / 2])
+            // A span's head should match the start of its reference, its tail the end.
+            // Only meaningful for a small edge: over most of the span the median is mid-reference anyway.
+            let edge = (high - low) * 10 < (last - first) * 4
+            let outOfOrder = edge && (extendsBefore ? median * 2 > slotCount : median * 2 < slotCount)
+            guard theirs * 5 > mine.count * 6 || outOfOrder else { continue }
+            if extendsBefore { first = high + 1 } else { last = low - 1 }
+        }
+        guard first != span.firstToken || last != span.lastToken, first < last else { return span }
+        let kept = hitsIn(own, first, last)
+        return spans(of: span.reference, hits: kept).max { $0.score < $1.score } ?? span
+    }
+
+    /// Chooses spans best first; each chosen span claims its lines of text, and the other references
+    /// are re-read without the claimed part, so a licence that contains another (LGPL contains much
+    /// of GPL) does not hide the one that follows it.
+    func resolve(_ hits: [[Hit]]) -> [Span] {
+        var spansByReference: [[Span]] = hits.indices.map { spans(of: $0, hits: hits[$0]) }
+        var claimed: [ClosedRange<Int32>] = []
+        var accepted: [Span] = []
+        func better(_ a: Span, _ b: Span) -> Bool {
+            if a.confident != b.confident { return a.confident }
+            // Among confident spans the one that explains the text best; among partial ones the
+            // one with most evidence, so a truncated GPL is not called a fragment of WTFPL.
+            if a.confident, a.score != b.score { return a.score > b.score }
+            if !a.confident, a.matchedCore != b.matchedCore { return a.matchedCore > b.matchedCore }
+            return a.reference < b.reference
+        }
+        for _ in 0..<64 {
+            guard let best = spansByReference.joined().min(by: better) else { break }
+            var winner = refined(best, hits: hits, against: Array(spansByReference.joined()))
+            let winnerID = library.references[winner.reference].id
+            for rival in spansByReference.joined() where rival.reference != winner.reference {
+                let overlap = min(rival.lastToken, winner.lastToken) - max(rival.firstToken, winner.firstToken)
+                guard overlap > 0, Double(overlap) > 0.5 * Double(max(1, rival.lastToken - rival.firstToken)),
+                      rival.confident, winner.score > 0, Double(rival.score) >= 0.97 * Double(winner.score),
+                      library.references[rival.reference].id != winnerID else { continue }
+                winner.rival = rival.reference
+            }
+            accepted.append(winner)
+            let range = Int32(winner.firstToken)...Int32(winner.lastToken)
+            claimed.append(range)
+            for index in spansByReference.indices {
+                guard hits[index].contains(where: { range.contains($0.position) }) || index == winner.reference else { continue }
+                let free = hits[index].filter { hit in !claimed.contains { $0.contains(hit.position) } }
+                spansByReference[index] = spans(of: index, hits: free)
+            }
+        }
+        return accepted
+    }
+}

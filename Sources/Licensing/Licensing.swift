@@ -1,2 +1,0 @@
-// Licensing: arrives in a later commit.
-enum LicensingModule {}

@@ -1,0 +1,301 @@
+import DepotCrypto
+import DepotModel
+import Foundation
+
+/// One orderable package version as listed in `catalog.json` (`signed.packages[]`).
+///
+/// Required: `program`, `version`, `sha256` (lowercase hex), `size` (bytes), `path` (relative to the tree,
+/// normally `packages/<sha256>`), `signature` (normally `packages/<sha256>.p7s`). The rest is descriptive.
+/// Clients ignore members they do not know, so the publisher may add more.
+public struct PublishedPackage: Sendable, Codable, Equatable {
+    public var program: String
+    public var version: String
+    public var sha256: String
+    public var size: Int64
+    public var path: String
+    public var signature: String
+    /// SPDX licence expression.
+    public var licence: String?
+    /// Licence scope: `admin`, `edu` or `both`.
+    public var scope: String?
+    public var platforms: [String]?
+    public var tier: String?
+
+    /// A listing entry; `path` and `signature` default to `packages/<sha256>` and `packages/<sha256>.p7s`.
+    public init(program: String, version: String, sha256: String, size: Int64, path: String? = nil,
+                signature: String? = nil, licence: String? = nil, scope: String? = nil, platforms: [String]? = nil,
+                tier: String? = nil) {
+        self.program = program
+        self.version = version
+        self.sha256 = sha256
+        self.size = size
+        self.path = path ?? "packages/\(sha256)"
+        self.signature = signature ?? "packages/\(sha256).p7s"
+        self.licence = licence
+        self.scope = scope
+        self.platforms = platforms
+        self.tier = tier
+    }
+}
+
+/// The part of `catalog.json`'s `signed` object that the verifier reads.
+public struct CatalogListing: Sendable, Codable, Equatable {
+    public var packages: [PublishedPackage]
+
+    /// A listing of these packages.
+    public init(packages: [PublishedPackage]) { self.packages = packages }
+}
+
+/// Names and constants of a published tree.
+public enum Publication {
+    /// The `type` of the catalog document.
+    public static let catalogType = "depot.catalog"
+    public static let catalogFile = "catalog.json"
+    public static let catalogSignatureFile = "catalog.json.p7s"
+    public static let rootFile = "root.pem"
+    /// Largest `catalog.json` a client reads.
+    public static let maximumCatalogBytes = 256 << 20
+
+    /// True for a relative path of plain components that cannot leave the tree.
+    public static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, path.utf8.count <= 1024, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0")
+        else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { $0 != "" && $0 != "." && $0 != ".." }
+    }
+}
+
+/// Writes a publication tree: package blobs with their signatures, `root.pem`, `catalog.json` and its CMS signature.
+public struct PublicationWriter: Sendable {
+    /// The tree's directory (created if needed).
+    public let directory: URL
+    let signer: Signer
+    let root: Certificate
+
+    /// A writer signing with `signer` (the catalog key) and copying `root` into the tree.
+    public init(directory: URL, signer: Signer, root: Certificate) {
+        self.directory = directory
+        self.signer = signer
+        self.root = root
+    }
+
+    /// Copies a package blob and its signature to `entry.path` and `entry.signature` unless already there.
+    public func addPackage(blob: URL, signature: [UInt8], entry: PublishedPackage) throws {
+        for path in [entry.path, entry.signature] where !Publication.isSafeRelativePath(path) {
+            throw SigningError(.invalidInput, code: "signing.path-invalid",
+                               "package path '\(path)' would leave the publication directory; use packages/<sha256>")
+        }
+        let target = directory.appendingPathComponent(entry.path)
+        let signatureTarget = directory.appendingPathComponent(entry.signature)
+        let manager = FileManager.default
+        try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try manager.createDirectory(at: signatureTarget.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !manager.fileExists(atPath: target.path) {
+            let temporary = target.appendingPathExtension("partial")
+            try? manager.removeItem(at: temporary)
+            try manager.copyItem(at: blob, to: temporary)
+            try manager.moveItem(at: temporary, to: target)
+        }
+        try Data(signature).write(to: signatureTarget, options: .atomic)
+    }
+
+    /// Signs and writes `catalog.json`, `catalog.json.p7s` and `root.pem`; returns the catalog bytes.
+    @discardableResult
+    public func writeCatalog(packages: [PublishedPackage], extra: [String: JSONValue] = [:], version: Int,
+                             issued: Date, expires: Date) throws -> [UInt8] {
+        var payload = extra
+        payload["packages"] = try JSONValue(encoding: packages)
+        let bytes = try SignedDocument.sign(payload: payload, type: Publication.catalogType, version: version,
+                                            issued: issued, expires: expires, with: signer)
+        let cms = try signer.signCMS(.bytes(bytes))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data(try root.pem().utf8).write(to: directory.appendingPathComponent(Publication.rootFile), options: .atomic)
+        // Signature first, catalog last: a reader never sees a new catalog beside an old signature for long.
+        try Data(cms).write(to: directory.appendingPathComponent(Publication.catalogSignatureFile), options: .atomic)
+        try Data(bytes).write(to: directory.appendingPathComponent(Publication.catalogFile), options: .atomic)
+        return bytes
+    }
+}
+
+/// One failed check of a published file.
+public struct PublicationProblem: Sendable, Codable, Equatable {
+    /// The file, relative to the tree (`packages/<sha256>`, `catalog.json.p7s`, …).
+    public var file: String
+    /// `missing`, `size`, `sha256`, `signature` or `path`.
+    public var check: String
+    public var message: String
+}
+
+/// The result of checking a publication tree.
+public struct PublicationReport: Sendable, Codable, Equatable {
+    public var directory: String
+    public var catalogVersion: Int
+    public var issued: String
+    public var expires: String
+    public var signer: SignerIdentity
+    /// The version in the state file before this check, if any.
+    public var lastSeenVersion: Int?
+    public var packagesChecked: Int
+    public var bytesChecked: Int64
+    /// Every failed package check; empty when the tree is good.
+    public var problems: [PublicationProblem]
+
+    /// True when every check passed.
+    public var isValid: Bool { problems.isEmpty }
+
+    /// Throws one error listing the failed files, if any.
+    public func requireValid() throws {
+        if !problems.isEmpty { throw SigningError.publicationFailed(directory, problems) }
+    }
+}
+
+/// What a client remembers between checks (the `--state` file): the highest catalog version it accepted.
+public struct PublicationState: Sendable, Codable, Equatable {
+    public var lastSeenVersion: Int
+    public var rootFingerprint: String
+    public var checked: String
+
+    /// Reads a state file; nil when it does not exist yet.
+    public static func read(_ url: URL) throws -> PublicationState? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        let bytes = try readFile(url, limit: 1 << 16)
+        do {
+            return try JSONDecoder().decode(PublicationState.self, from: Data(bytes))
+        } catch {
+            throw SigningError.stateUnreadable(url.path, "not a Depot publication state")
+        }
+    }
+
+    /// Writes the state atomically.
+    public func write(_ url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+}
+
+/// The client's check of a published tree against the pinned root.
+public struct PublicationVerifier: Sendable {
+    /// The root certificate the client pins.
+    public let root: Certificate
+    /// Also verify each package's detached CMS signature (reads every package twice).
+    public var checkPackageSignatures: Bool
+
+    /// A verifier trusting only `root`.
+    public init(root: Certificate, checkPackageSignatures: Bool = true) {
+        self.root = root
+        self.checkPackageSignatures = checkPackageSignatures
+    }
+
+    /// Verifies `directory` at `now`.
+    ///
+    /// Throws when `catalog.json`, its CMS signature or `root.pem` fail (the error names which and why: changed,
+    /// untrusted, expired, rollback); returns a report whose `problems` name each package file that is missing or
+    /// has the wrong size, hash or signature. The state file is updated only when everything passed.
+    public func verify(directory: URL, stateFile: URL? = nil, now: Date) throws -> PublicationReport {
+        let state = try stateFile.flatMap(PublicationState.read)
+        let catalogURL = directory.appendingPathComponent(Publication.catalogFile)
+        let catalogBytes = try readFile(catalogURL, limit: Publication.maximumCatalogBytes)
+        let document = try SignedDocument.verify(
+            data: catalogBytes, root: root, now: now, expectedType: Publication.catalogType, role: .catalog,
+            lastSeenVersion: state?.lastSeenVersion, source: catalogURL.path)
+
+        let signatureURL = directory.appendingPathComponent(Publication.catalogSignatureFile)
+        _ = try PackageSignature.verify(
+            content: .bytes(catalogBytes), signature: try readFile(signatureURL, limit: 1 << 20), root: root, now: now,
+            role: .catalog, contentName: catalogURL.path, signatureName: signatureURL.path)
+
+        let rootURL = directory.appendingPathComponent(Publication.rootFile)
+        if FileManager.default.fileExists(atPath: rootURL.path) {
+            let published: Certificate
+            do {
+                published = try Certificate(pem: try readFile(rootURL, limit: 1 << 20), source: rootURL.path)
+            } catch let error as CryptoError {
+                throw SigningError.malformed(rootURL.path, error.message)
+            }
+            if published.fingerprint != root.fingerprint {
+                throw SigningError.rootMismatch(rootURL.path, found: published.fingerprint, pinned: root.fingerprint)
+            }
+        }
+
+        let listing: CatalogListing
+        do {
+            listing = try document.payload(as: CatalogListing.self)
+        } catch {
+            throw SigningError.malformed(catalogURL.path, "\"signed.packages\" is not a list of packages with program, "
+                + "version, sha256, size, path and signature")
+        }
+
+        var problems: [PublicationProblem] = []
+        var bytes: Int64 = 0
+        for package in listing.packages {
+            bytes &+= check(package, in: directory, now: now, problems: &problems)
+        }
+        let report = PublicationReport(
+            directory: directory.path, catalogVersion: document.version, issued: Timestamp.string(document.issued),
+            expires: Timestamp.string(document.expires), signer: document.signer, lastSeenVersion: state?.lastSeenVersion,
+            packagesChecked: listing.packages.count, bytesChecked: bytes, problems: problems)
+        if let stateFile, report.isValid {
+            try PublicationState(lastSeenVersion: max(document.version, state?.lastSeenVersion ?? 0),
+                                 rootFingerprint: root.fingerprint, checked: Timestamp.string(now)).write(stateFile)
+        }
+        return report
+    }
+
+    /// Checks one package's path, size, hash and signature; returns the bytes read.
+    private func check(_ package: PublishedPackage, in directory: URL, now: Date,
+                       problems: inout [PublicationProblem]) -> Int64 {
+        for path in [package.path, package.signature] where !Publication.isSafeRelativePath(path) {
+            problems.append(PublicationProblem(file: path, check: "path",
+                                               message: "path would leave the publication directory; the catalog is bad"))
+            return 0
+        }
+        let url = directory.appendingPathComponent(package.path)
+        let label = "\(package.program) \(package.version)"
+        let measured: (size: Int64, sha256: String)
+        do {
+            guard let result = try Self.measure(url, limit: package.size) else {
+                problems.append(PublicationProblem(file: package.path, check: "size",
+                                                   message: "\(label): larger than the listed \(package.size) bytes"))
+                return package.size
+            }
+            measured = result
+        } catch {
+            problems.append(PublicationProblem(file: package.path, check: "missing",
+                                               message: "\(label): the file is missing or unreadable"))
+            return 0
+        }
+        if measured.size != package.size {
+            problems.append(PublicationProblem(file: package.path, check: "size",
+                                               message: "\(label): \(measured.size) bytes, the catalog lists \(package.size)"))
+        } else if measured.sha256 != package.sha256.lowercased() {
+            problems.append(PublicationProblem(file: package.path, check: "sha256",
+                                               message: "\(label): sha256 is \(measured.sha256), the catalog lists \(package.sha256)"))
+        } else if checkPackageSignatures {
+            let signatureURL = directory.appendingPathComponent(package.signature)
+            do {
+                _ = try PackageSignature.verify(file: url, signatureFile: signatureURL, root: root, now: now, role: .catalog)
+            } catch let error as SigningError {
+                let file = error.code == "signing.content-changed" ? package.path : package.signature
+                problems.append(PublicationProblem(file: file, check: "signature", message: "\(label): \(error.message)"))
+            } catch {
+                problems.append(PublicationProblem(file: package.signature, check: "signature", message: "\(label): \(error)"))
+            }
+        }
+        return measured.size
+    }
+
+    /// Streams a file through SHA-256; nil once it grows past `limit` bytes, so a huge file is never read whole.
+    static func measure(_ url: URL, limit: Int64) throws -> (size: Int64, sha256: String)? {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let hasher = SHA256Hasher()
+        var total: Int64 = 0
+        while true {
+            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
+            total &+= Int64(chunk.count)
+            if total > limit { return nil }
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return (total, hasher.finalizeHex())
+    }
+}

@@ -1,2 +1,0 @@
-// Whitelist: see README.md, "Architecture".
-enum WhitelistModule {}
