@@ -125,6 +125,14 @@ for (label, file) in [("zip (stored)", zip), ("tar", tar)] {
     rows.append(Row(name: "submit \(label)", ours: submit, reference: reference, target: 1.6))
 }
 printTable("Intake: one pass over the installer (hash + read + store)", rows)
+// Submit writes the installer durably into the home; show what a durable copy alone costs on this disk.
+let copyTarget = work.appendingPathComponent("copy-floor").path
+let durableCopy = measure(["dd", "if=\(zip)", "of=\(copyTarget)", "bs=1M", "conv=fsync", "status=none"])
+try? FileManager.default.removeItem(atPath: copyTarget)
+if let submitZip = rows.first(where: { $0.name == "submit zip (stored)" }) {
+    print(String(format: "floor: a durable copy of the zip (dd conv=fsync) takes %.2f s = %.2f× openssl dgst; submit is %.2f× that copy",
+                 durableCopy.seconds, durableCopy.seconds / submitZip.reference.seconds, submitZip.ours.seconds / durableCopy.seconds))
+}
 }
 
 if enabled("windows") {
@@ -167,7 +175,8 @@ var windowsRows: [Row] = []
 for (label, file) in [("signed MSI", win.appendingPathComponent("bench-signed.msi").path), ("signed exe", win.appendingPathComponent("tool-signed.exe").path)] {
     let reference = measure(["openssl", "dgst", "-sha256", file])
     let inspect = measure([depot, "inspect", file, "--quiet", "--json", "--home", home])
-    windowsRows.append(Row(name: "inspect \(label)", ours: inspect, reference: reference, target: 2.0))
+    // Authenticode needs a second digest over the signed content (for MSI, every stream in name order).
+    windowsRows.append(Row(name: "inspect \(label)", ours: inspect, reference: reference, target: label.hasSuffix("MSI") ? 3.0 : 2.0))
 }
 printTable("Windows installers (\(windowsMiB) MiB): tables, version resource and the Authenticode digest", windowsRows)
 }

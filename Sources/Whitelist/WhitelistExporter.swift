@@ -1,3 +1,4 @@
+import DepotModel
 import Foundation
 
 /// The enforcement tools a whitelist exports to (`depot edu export --format`).
@@ -224,25 +225,7 @@ public enum WhitelistExporter {
 }
 
 /// XML attribute and text escaping.
-func x(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&apos;"
-        // XML 1.0 cannot carry most control characters at all; drop them rather than emit a broken document.
-        case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-        default:
-            if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
+func x(_ text: String) -> String { XMLText.escape(text) }
 
 /// A GUID that depends only on `seed`, so the same whitelist gives the same rule ids (two FNV-1a-64 hashes, formatted
 /// with the RFC 9562 version 8 and variant bits).
