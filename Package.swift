@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "CatalogService", dependencies: [
-            "DepotModel", "DepotCrypto", "DepotPolicy", "Storage", "Inspection", "Lifecycle", "Licensing",
+            "DepotModel", "DepotCrypto", "DepotPolicy", "Storage", "Inspection", "Lifecycle", "Licensing", "Classification",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),

@@ -12,6 +12,7 @@ public enum Permission: String, Sendable, CaseIterable {
     case decideLicences = "decide licence reviews"
     case manageEntitlements = "manage licence entitlements"
     case readEntitlements = "read licence entitlements"
+    case classify = "classify packagings"
 
     /// The roles that hold this permission. `admin` is listed explicitly where it applies.
     public var roles: Set<Role> {
@@ -26,6 +27,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .decideLicences: [.licenceReviewer, .admin]
         case .manageEntitlements: [.finance, .admin]
         case .readEntitlements: [.finance, .licenceReviewer, .auditor, .admin]
+        case .classify: [.packager, .admin]
         }
     }
 }

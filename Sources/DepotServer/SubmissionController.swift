@@ -20,6 +20,13 @@ struct SubmissionController {
             }
             return try JSONResponse.make(try await service.submission(id: id, by: try context.requireUser()))
         }
+        group.post("submissions/:id/classification") { _, context in
+            let text = try context.parameters.require("id")
+            guard let id = Int64(text) else {
+                throw APIError(status: .badRequest, code: "submission.id", "'\(text)' is not a submission id; ids are whole numbers")
+            }
+            return try JSONResponse.make(try await service.classify(submission: id, by: try context.requireUser()))
+        }
     }
 
     /// Streams the body to a file inside the depot home, never holding it whole in memory; refuses it with 413

@@ -146,6 +146,19 @@ extension AppDatabase {
                 t.column("at", .text).notNull()
             }
         }
+        migrator.registerMigration("v4-classification") { db in
+            try db.create(table: "classification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("packageVersion", onDelete: .restrict).notNull().unique()
+                t.column("tier", .text).notNull()  // simple | complex
+                t.column("reasons", .text).notNull()  // JSON array of sentences
+                t.column("rules", .text).notNull()  // JSON array of rule ids that fired
+                t.column("price", .text).notNull()  // JSON: amount, currency, vatRate, includedInQuota, …
+                t.column("positionInMonth", .integer).notNull()
+                t.column("classifiedBy", .text).notNull()
+                t.column("classifiedAt", .text).notNull()
+            }
+        }
         return migrator
     }
 }

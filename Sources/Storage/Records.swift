@@ -323,3 +323,37 @@ public struct SeatUseRecord: Codable, Sendable, Equatable, FetchableRecord, Muta
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// How complex one packaging is, why, and what it costs.
+public struct ClassificationRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "classification"
+    public var id: Int64?
+    public var packageVersionId: Int64
+    public var tier: String
+    public var reasons: [String]
+    public var rules: [String]
+    /// The price as JSON, written by the pricing rules (amounts as exact decimals).
+    public var price: String
+    public var positionInMonth: Int
+    public var classifiedBy: String
+    public var classifiedAt: String
+
+    public enum Columns {
+        public static let packageVersionId = Column(CodingKeys.packageVersionId)
+    }
+
+    public init(id: Int64? = nil, packageVersionId: Int64, tier: String, reasons: [String], rules: [String], price: String,
+                positionInMonth: Int, classifiedBy: String, classifiedAt: String) {
+        self.id = id
+        self.packageVersionId = packageVersionId
+        self.tier = tier
+        self.reasons = reasons
+        self.rules = rules
+        self.price = price
+        self.positionInMonth = positionInMonth
+        self.classifiedBy = classifiedBy
+        self.classifiedAt = classifiedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
