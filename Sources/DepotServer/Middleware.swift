@@ -1,13 +1,22 @@
 import CatalogService
 import DepotModel
+import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Turns every thrown error into the API's JSON error shape; unexpected ones become 500 without internals.
+/// Turns every thrown error into the API's JSON error shape (unexpected ones become 500 without internals) and
+/// returns the request id on every response.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = DepotRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The request id that every log line of this request carries, so a caller can quote it in a report.
+        var response = try await respond(request, context, next)
+        response.headers[HTTPField.Name("X-Request-Id")!] = context.id
+        return response
+    }
+
+    private func respond(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {

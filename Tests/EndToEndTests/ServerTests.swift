@@ -36,6 +36,7 @@ import Testing
         #expect(anonymous.status == 401)
         let error = try #require((anonymous.json as? [String: Any])?["error"] as? [String: Any])
         #expect(error["code"] as? String == "auth.missing")
+        #expect(anonymous.headers.lowercased().contains("x-request-id: "))
         #expect((error["message"] as? String)?.contains("Bearer") == true)
 
         #expect(try HTTPExchange.get(base + "/api/v1/catalog", token: "dpt_wrong").status == 401)
