@@ -56,14 +56,14 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "DepotServer", dependencies: [
-            "DepotModel", "CatalogService",
+            "DepotModel", "CatalogService", "Classification",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "DepotCommands", dependencies: [
-            "DepotModel", "CatalogService", "DepotServer",
+            "DepotModel", "CatalogService", "DepotServer", "Classification",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -13,6 +13,9 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageEntitlements = "manage licence entitlements"
     case readEntitlements = "read licence entitlements"
     case classify = "classify packagings"
+    case placeOrders = "order programs"
+    case readOrders = "read orders"
+    case readInvoices = "read invoices"
 
     /// The roles that hold this permission. `admin` is listed explicitly where it applies.
     public var roles: Set<Role> {
@@ -28,6 +31,9 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageEntitlements: [.finance, .admin]
         case .readEntitlements: [.finance, .licenceReviewer, .auditor, .admin]
         case .classify: [.packager, .admin]
+        case .placeOrders: [.packager, .schoolAdmin, .admin]
+        case .readOrders: [.packager, .schoolAdmin, .finance, .auditor, .admin]
+        case .readInvoices: [.finance, .auditor, .admin]
         }
     }
 }

@@ -19,6 +19,7 @@ public func buildApplication(
     CatalogController(service: service).addRoutes(to: api)
     SubmissionController(service: service).addRoutes(to: api)
     LicenceController(service: service).addRoutes(to: api)
+    OrderController(service: service).addRoutes(to: api)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "depot"),

@@ -159,6 +159,17 @@ extension AppDatabase {
                 t.column("classifiedAt", .text).notNull()
             }
         }
+        migrator.registerMigration("v5-orders") { db in
+            try db.create(table: "installOrder") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("placedAt", .text).notNull()
+                t.column("placedBy", .text).notNull()
+                t.column("costReference", .text).notNull()
+                t.column("environment", .text).notNull()  // admin | edu
+                t.column("body", .text).notNull()  // JSON: the priced order with its items
+            }
+            try db.create(index: "installOrder_on_placedAt", on: "installOrder", columns: ["placedAt"])
+        }
         return migrator
     }
 }

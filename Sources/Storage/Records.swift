@@ -357,3 +357,30 @@ public struct ClassificationRecord: Codable, Sendable, Equatable, FetchableRecor
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
+
+/// An install order as placed: who, when, who pays, where, and the priced order itself as JSON.
+public struct InstallOrderRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "installOrder"
+    public var id: Int64?
+    public var placedAt: String
+    public var placedBy: String
+    public var costReference: String
+    public var environment: String
+    public var body: String
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let placedAt = Column(CodingKeys.placedAt)
+    }
+
+    public init(id: Int64? = nil, placedAt: String, placedBy: String, costReference: String, environment: String, body: String) {
+        self.id = id
+        self.placedAt = placedAt
+        self.placedBy = placedBy
+        self.costReference = costReference
+        self.environment = environment
+        self.body = body
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
