@@ -170,6 +170,21 @@ extension AppDatabase {
             }
             try db.create(index: "installOrder_on_placedAt", on: "installOrder", columns: ["placedAt"])
         }
+        migrator.registerMigration("v6-reclassification") { db in
+            try db.create(table: "reclassification") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("classification", onDelete: .restrict).notNull()
+                t.column("fromTier", .text).notNull()
+                t.column("toTier", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("requestedBy", .text).notNull()
+                t.column("requestedAt", .text).notNull()
+                t.column("decision", .text)  // approved | rejected; null while pending
+                t.column("decisionReason", .text)
+                t.column("decidedBy", .text)
+                t.column("decidedAt", .text)
+            }
+        }
         return migrator
     }
 }

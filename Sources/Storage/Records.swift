@@ -339,6 +339,7 @@ public struct ClassificationRecord: Codable, Sendable, Equatable, FetchableRecor
     public var classifiedAt: String
 
     public enum Columns {
+        public static let id = Column(CodingKeys.id)
         public static let packageVersionId = Column(CodingKeys.packageVersionId)
     }
 
@@ -380,6 +381,41 @@ public struct InstallOrderRecord: Codable, Sendable, Equatable, FetchableRecord,
         self.costReference = costReference
         self.environment = environment
         self.body = body
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A packager's request to change a classification's tier, and a second person's decision on it.
+public struct ReclassificationRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "reclassification"
+    public var id: Int64?
+    public var classificationId: Int64
+    public var fromTier: String
+    public var toTier: String
+    public var reason: String
+    public var requestedBy: String
+    public var requestedAt: String
+    public var decision: String?
+    public var decisionReason: String?
+    public var decidedBy: String?
+    public var decidedAt: String?
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let classificationId = Column(CodingKeys.classificationId)
+        public static let decision = Column(CodingKeys.decision)
+    }
+
+    public init(id: Int64? = nil, classificationId: Int64, fromTier: String, toTier: String, reason: String,
+                requestedBy: String, requestedAt: String) {
+        self.id = id
+        self.classificationId = classificationId
+        self.fromTier = fromTier
+        self.toTier = toTier
+        self.reason = reason
+        self.requestedBy = requestedBy
+        self.requestedAt = requestedAt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

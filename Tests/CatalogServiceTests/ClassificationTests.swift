@@ -74,6 +74,37 @@ import Testing
         #expect(result.reasons.contains { $0.lowercased().contains("service") })
     }
 
+    @Test func aReclassificationIsDecidedByASecondPersonAndChangesTierAndPrice() async throws {
+        let dir = try TemporaryDirectory()
+        let (service, pat, rita) = try await service(dir, included: 0)
+        _ = try await service.addUser(name: "fia", role: .finance, school: nil, by: .system)
+        let fia = try await service.user(named: "fia")
+        let id = try await submitAndApprove(service, try Fixtures.debianPackage(in: dir), pat, rita)
+        let simple = try await service.classify(submission: id, by: pat)
+        #expect(simple.tier == "simple")
+        let request = try await service.requestReclassification(submission: id, tier: "complex", reason: "needs a kernel module", by: pat)
+        await #expect { _ = try await service.requestReclassification(submission: id, tier: "complex", reason: "again", by: pat) }
+            throws: { "\($0)".contains("already has reclassification request \(request.id)") }
+        await #expect { _ = try await service.decideReclassification(request: request.id, approve: true, reason: "ok", by: pat) }
+            throws: { "\($0)".contains("pat is a packager") }
+        _ = try await service.addUser(name: "boss", role: .admin, school: nil, by: .system)
+        let boss = try await service.user(named: "boss")
+        let other = try await submitAndApprove(service, try Fixtures.debianPackage(in: dir, name: "tool-two"), pat, rita)
+        _ = try await service.classify(submission: other, by: pat)
+        let own = try await service.requestReclassification(submission: other, tier: "complex", reason: "x", by: boss).id
+        await #expect { _ = try await service.decideReclassification(request: own, approve: true, reason: "mine", by: boss) }
+            throws: { "\($0)".contains("a different person must decide it") }
+        _ = own
+        let decided = try await service.decideReclassification(request: request.id, approve: true, reason: "agreed", by: fia)
+        #expect(decided.decision == "approved" && decided.decidedBy == "fia")
+        let complex = try await service.classify(submission: id, by: pat)
+        #expect(complex.tier == "complex")
+        #expect(complex.price.amount > simple.price.amount)
+        #expect(complex.reasons.last?.contains("Reclassified from simple to complex") == true)
+        let actions = try await service.auditEvents(by: boss).map(\.action)
+        #expect(actions.contains("reclassification.request") && actions.contains("reclassification.approve"))
+    }
+
     @Test func classificationWaitsForTheLicenceAndNamesWhatMustHappenFirst() async throws {
         let dir = try TemporaryDirectory()
         let (service, pat, _) = try await service(dir, included: 14)
