@@ -138,7 +138,14 @@ extension CatalogService {
         return 28
     }
 
-    /// True when installs of the program count against seats: it has entitlements, or its licence is per seat by policy.
+    /// The newest published version of a program (by release date), or nil when none is published.
+    static func newestPublished(_ db: Database, programId: Int64) throws -> String? {
+        try String.fetchOne(db, sql: """
+            SELECT version FROM packageVersion WHERE programId = ? AND state = 'published' ORDER BY released DESC, id DESC LIMIT 1
+            """, arguments: [programId])
+    }
+
+    /// True when installs of the program count against seats: the city has recorded entitlements for it.
     static func needsSeats(_ db: Database, programId: Int64) throws -> Bool {
         try EntitlementRecord.filter(EntitlementRecord.Columns.programId == programId).fetchCount(db) > 0
     }
@@ -162,9 +169,7 @@ extension CatalogService {
             if parts.count == 2 {
                 programs.append(ProgramVersion(program: program, version: parts[1]))
             } else {
-                guard let latest = try String.fetchOne(db, sql: """
-                    SELECT version FROM packageVersion WHERE programId = ? AND state = 'published' ORDER BY released DESC, id DESC LIMIT 1
-                    """, arguments: [programId]) else {
+                guard let latest = try Self.newestPublished(db, programId: programId) else {
                     throw ServiceError(.refused, code: "order.unpublished", "\(program) has no published version to order")
                 }
                 programs.append(ProgramVersion(program: program, version: latest))
@@ -178,9 +183,7 @@ extension CatalogService {
             var members: [ProgramVersion] = []
             for program in profile.programs {
                 let programId = try Self.programId(db, program)
-                if let latest = try String.fetchOne(db, sql: """
-                    SELECT version FROM packageVersion WHERE programId = ? AND state = 'published' ORDER BY released DESC, id DESC LIMIT 1
-                    """, arguments: [programId]) {
+                if let latest = try Self.newestPublished(db, programId: programId) {
                     members.append(ProgramVersion(program: program, version: latest))
                 }
             }

@@ -47,6 +47,16 @@ struct OrdersCommand: AsyncParsableCommand {
         Swift.print("Total \(Money.format(view.amount)) SEK excl. VAT")
     }
 
+    /// Quote and place read the same options and print alike; only the use case differs.
+    static func run(home: HomeOptions, actor: ActorOptions, output: OutputOptions, order: OrderOptions, place: Bool) async throws {
+        let service = try home.service()
+        let request = try order.request()
+        let user = try await actor.actor(service)
+        let view = place ? try await service.placeOrder(request, by: user) : try await service.quoteOrder(request, by: user)
+        if output.json { return try Output.json(view) }
+        OrdersCommand.print(view)
+    }
+
     struct Quote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show the price of an order without placing it.")
         @OptionGroup var home: HomeOptions
@@ -54,12 +64,7 @@ struct OrdersCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @OptionGroup var order: OrderOptions
 
-        func run() async throws {
-            let service = try home.service()
-            let view = try await service.quoteOrder(try order.request(), by: try await actor.actor(service))
-            if output.json { return try Output.json(view) }
-            OrdersCommand.print(view)
-        }
+        func run() async throws { try await OrdersCommand.run(home: home, actor: actor, output: output, order: order, place: false) }
     }
 
     struct Place: AsyncParsableCommand {
@@ -69,12 +74,7 @@ struct OrdersCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @OptionGroup var order: OrderOptions
 
-        func run() async throws {
-            let service = try home.service()
-            let view = try await service.placeOrder(try order.request(), by: try await actor.actor(service))
-            if output.json { return try Output.json(view) }
-            OrdersCommand.print(view)
-        }
+        func run() async throws { try await OrdersCommand.run(home: home, actor: actor, output: output, order: order, place: true) }
     }
 
     struct List: AsyncParsableCommand {

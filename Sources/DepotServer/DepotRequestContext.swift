@@ -21,3 +21,14 @@ public struct DepotRequestContext: RequestContext {
         return user
     }
 }
+
+extension DepotRequestContext {
+    /// The `:id` path parameter as a whole number, or 400 naming what was sent.
+    func pathID() throws -> Int64 {
+        let text = try parameters.require("id")
+        guard let id = Int64(text) else {
+            throw APIError(status: .badRequest, code: "id.invalid", "'\(text)' is not an id; ids are whole numbers")
+        }
+        return id
+    }
+}

@@ -29,7 +29,7 @@ struct LicenceController {
             return try JSONResponse.make(try await service.licenceReviews(pending: pending, by: try context.requireUser()))
         }
         group.get("reviews/:id") { _, context in
-            try JSONResponse.make(try await service.licenceReview(id: try Self.id(context), by: try context.requireUser()))
+            try JSONResponse.make(try await service.licenceReview(id: try context.pathID(), by: try context.requireUser()))
         }
         group.post("reviews/:id/decision") { request, context in
             let user = try context.requireUser()
@@ -39,7 +39,7 @@ struct LicenceController {
             }
             let scope = try body.scope.map { try LicenceScope(userInput: $0) }
             let decision = LicenceDecision(approve: body.decision == "approve", scope: scope, conditions: body.conditions ?? [], reason: body.reason)
-            return try JSONResponse.make(try await service.decideLicence(review: try Self.id(context), decision, by: user))
+            return try JSONResponse.make(try await service.decideLicence(review: try context.pathID(), decision, by: user))
         }
         group.get("licences/usage") { _, context in
             try JSONResponse.make(try await service.seatUsage(by: try context.requireUser()))
@@ -51,12 +51,6 @@ struct LicenceController {
                                                          expires: body.expires, by: user)
             return try JSONResponse.make(usage, status: .created)
         }
-    }
-
-    static func id(_ context: DepotRequestContext) throws -> Int64 {
-        let text = try context.parameters.require("id")
-        guard let id = Int64(text) else { throw APIError(status: .badRequest, code: "id.invalid", "'\(text)' is not an id; ids are whole numbers") }
-        return id
     }
 
     /// Decodes a small JSON body (at most 64 KiB), naming what is wrong with it.

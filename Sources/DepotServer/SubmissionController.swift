@@ -14,18 +14,10 @@ struct SubmissionController {
             return try JSONResponse.make(try await service.submissions(state: state, by: try context.requireUser()))
         }
         group.get("submissions/:id") { _, context in
-            let text = try context.parameters.require("id")
-            guard let id = Int64(text) else {
-                throw APIError(status: .badRequest, code: "submission.id", "'\(text)' is not a submission id; ids are whole numbers")
-            }
-            return try JSONResponse.make(try await service.submission(id: id, by: try context.requireUser()))
+            try JSONResponse.make(try await service.submission(id: try context.pathID(), by: try context.requireUser()))
         }
         group.post("submissions/:id/classification") { _, context in
-            let text = try context.parameters.require("id")
-            guard let id = Int64(text) else {
-                throw APIError(status: .badRequest, code: "submission.id", "'\(text)' is not a submission id; ids are whole numbers")
-            }
-            return try JSONResponse.make(try await service.classify(submission: id, by: try context.requireUser()))
+            try JSONResponse.make(try await service.classify(submission: try context.pathID(), by: try context.requireUser()))
         }
     }
 
