@@ -3,6 +3,7 @@ import DepotModel
 import DepotPolicy
 import Foundation
 import GRDB
+import Licensing
 import Storage
 
 /// What someone wants to order: programs (`program` or `program@version`) and profiles, for users, devices or a
@@ -67,7 +68,7 @@ extension CatalogService {
             try record.update(db)
             for item in order.items {
                 let programId = try Self.programId(db, item.program)
-                if try Self.needsSeats(db, programId: programId) {
+                if try self.countsSeats(db, programId: programId, version: item.version) {
                     try self.takeSeats(db, programId: programId, quantity: item.quantity, reference: "order:\(id)", by: actor, at: at)
                 }
             }
@@ -145,9 +146,15 @@ extension CatalogService {
             """, arguments: [programId])
     }
 
-    /// True when installs of the program count against seats: the city has recorded entitlements for it.
-    static func needsSeats(_ db: Database, programId: Int64) throws -> Bool {
-        try EntitlementRecord.filter(EntitlementRecord.Columns.programId == programId).fetchCount(db) > 0
+    /// True when installs count against seats: the city has recorded entitlements for the program, or the
+    /// version's licence is per seat by Policies/licences.yaml (then, with none recorded, no seats are owned).
+    func countsSeats(_ db: Database, programId: Int64, version: String) throws -> Bool {
+        if try EntitlementRecord.filter(EntitlementRecord.Columns.programId == programId).fetchCount(db) > 0 { return true }
+        guard let policy = policies?.licences,
+              let licence = try String.fetchOne(db, sql: "SELECT licence FROM packageVersion WHERE programId = ? AND version = ?",
+                                                arguments: [programId, version]),
+              let expression = try? SPDXExpression.parse(licence) else { return false }
+        return expression.identifiers.contains { policy.needsSeats($0) }
     }
 
     func buildOrder(_ db: Database, _ request: OrderRequest, id: String, by actor: DepotUser) throws -> OrderView {
@@ -205,7 +212,7 @@ extension CatalogService {
                 .compactMap(DeploymentEnvironment.init(rawValue:))
             var seatsTotal: Int?
             var seatsUsed = 0
-            if try Self.needsSeats(db, programId: programId) {
+            if try countsSeats(db, programId: programId, version: item.version) {
                 let usage = try Self.usage(db, programId: programId, today: today)
                 seatsTotal = usage.owned
                 seatsUsed = usage.used

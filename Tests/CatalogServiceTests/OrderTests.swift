@@ -31,11 +31,14 @@ import Testing
         let item = try #require(group.order.items.first)
         #expect(group.order.items.count == 1 && item.quantity == 28)
         #expect(group.amount == item.unitPrice * 28 && group.amount > 0)
+        // The profile holds Microsoft 365, licensed per seat: seats must be recorded before it can be ordered.
+        _ = try await s.service.addEntitlement(program: "microsoft-365-apps", seats: 10, costReference: nil, expires: nil, by: s.fia)
         let profile = try await s.service.placeOrder(OrderRequest(
             profiles: ["secondary-teacher"], users: ["lisa"], costReference: "140:52120", environment: "edu"), by: s.pat)
         let members = try #require(try await s.service.profiles(by: s.pat).first { $0.profile == "secondary-teacher" }).programs
         #expect(Set(profile.order.items.map(\.program)) == Set(members))
         #expect(profile.id == "ORD-1")
+        #expect(try await s.service.seatUsage(by: s.fia).first { $0.program == "microsoft-365-apps" }?.used == 1)
         #expect(try await s.service.orders(by: s.fia).map(\.id) == ["ORD-1"])
     }
 
@@ -56,6 +59,10 @@ import Testing
         await #expect {
             _ = try await s.service.placeOrder(OrderRequest(programs: ["mozilla-firefox@1.0"], users: ["a"], costReference: "140:52120", environment: "admin"), by: s.pat)
         } throws: { "\($0)".contains("mozilla-firefox 1.0") }
+        // A licence the policy counts per seat needs recorded seats before anyone can order it.
+        await #expect {
+            _ = try await s.service.placeOrder(OrderRequest(programs: ["microsoft-365-apps"], users: ["anna"], costReference: "140:52120", environment: "admin"), by: s.pat)
+        } throws: { "\($0)".contains("has 0 of 0 licence seats left") }
         // Refused orders take no seats and leave no order behind.
         #expect(try await s.service.seatUsage(by: s.fia).first?.used == 2)
         #expect(try await s.service.orders(by: s.fia).count == 1)
