@@ -51,6 +51,7 @@ let package = Package(
         ]),
         .target(name: "CatalogService", dependencies: [
             "DepotModel", "DepotCrypto", "DepotPolicy", "Storage", "Inspection", "Lifecycle", "Licensing", "Classification",
+            "Signing", "Whitelist",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -63,7 +64,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .target(name: "DepotCommands", dependencies: [
-            "DepotModel", "CatalogService", "DepotServer", "Classification",
+            "DepotModel", "CatalogService", "DepotServer", "Classification", "Signing", "Lifecycle", "Whitelist",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -185,6 +185,40 @@ extension AppDatabase {
                 t.column("decidedAt", .text)
             }
         }
+        migrator.registerMigration("v7-signing") { db in
+            // One test record per test run of a classified version; the latest decides whether it may be signed.
+            try db.create(table: "packageTest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("packageVersion", onDelete: .restrict).notNull()
+                t.column("passed", .boolean).notNull()
+                t.column("notes", .text).notNull()
+                t.column("evidenceName", .text)  // the evidence file's name as given
+                t.column("evidenceSha256", .text)  // stored in blobs/ by hash
+                t.column("testedBy", .text).notNull()
+                t.column("testedAt", .text).notNull()
+            }
+            // The certification: a detached CMS signature stored beside the blob as <blob>.p7s.
+            try db.create(table: "packageSignature") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("packageVersion", onDelete: .restrict).notNull().unique()
+                t.column("certificateFingerprint", .text).notNull()
+                t.column("signedBy", .text).notNull()
+                t.column("signedAt", .text).notNull()
+            }
+            // Every signed document Depot wrote: the catalog, and the edu whitelists (issue 9).
+            try db.create(table: "publication") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull()  // catalog | edu
+                t.column("version", .integer).notNull()
+                t.column("contentDigest", .text).notNull()  // sha256 of the payload without issued/expires/version
+                t.column("issued", .text).notNull()
+                t.column("expires", .text).notNull()
+                t.column("directory", .text).notNull()
+                t.column("packages", .integer).notNull()
+                t.column("publishedBy", .text).notNull()
+                t.uniqueKey(["kind", "version"])
+            }
+        }
         return migrator
     }
 }
