@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DepotBench", dependencies: [
-            "DepotModel", "DepotCrypto", "CatalogService", "Licensing", "Lifecycle",
+            "DepotModel", "DepotCrypto", "CatalogService", "Licensing", "Lifecycle", "Signing",
         ]),
 
         .target(name: "DepotTestSupport", dependencies: ["DepotModel"], path: "Tests/DepotTestSupport"),

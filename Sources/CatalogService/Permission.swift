@@ -17,6 +17,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case decideReclassification = "decide reclassification requests"
     case readOrders = "read orders"
     case readInvoices = "read invoices"
+    case manageKeys = "create or rotate signing keys"
+    case testPackages = "record package tests"
+    case signPackages = "sign packages"
+    case publish = "publish the signed catalog"
 
     /// The roles that hold this permission. `admin` is listed explicitly where it applies.
     public var roles: Set<Role> {
@@ -36,6 +40,10 @@ public enum Permission: String, Sendable, CaseIterable {
         case .decideReclassification: [.finance, .releaseManager, .admin]
         case .readOrders: [.packager, .schoolAdmin, .finance, .auditor, .admin]
         case .readInvoices: [.finance, .auditor, .admin]
+        case .manageKeys: [.admin]
+        case .testPackages: [.packager, .signer, .releaseManager, .admin]
+        case .signPackages: [.signer, .admin]
+        case .publish: [.signer, .releaseManager, .admin]
         }
     }
 }

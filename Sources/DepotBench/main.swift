@@ -2,6 +2,7 @@ import DepotCrypto
 import Foundation
 import Licensing
 import Lifecycle
+import Signing
 
 // `make bench`: Depot's speed as ratios against a reference run on the same input in the same run,
 // so that a busy or slow machine moves both sides alike. Prints a table; never fails on a number.
@@ -209,4 +210,52 @@ if enabled("lifecycle") {
     let tLarge = time { _ = LifecycleBenchmark.run(large) }
     print(String(format: "10,000 versions: %.3f s; 100,000 versions of 10,000 programs: %.3f s (target < 1 s); growth ×%.1f for ×10 input (linear = 10)",
                  tSmall, tLarge, tLarge / max(tSmall, 1e-9)))
+}
+
+if enabled("signing") {
+    // Publication (issue 7): a catalog of 10,000 signed versions written as a tree and checked as a client would,
+    // against openssl dgst -sha256 over the same catalog.json.
+    let count = Int(ProcessInfo.processInfo.environment["BENCH_VERSIONS"] ?? "10000") ?? 10_000
+    print("\nSigning: publish and verify a catalog of \(count) versions (library, one core)")
+    let signingDir = work.appendingPathComponent("signing")
+    let blobDir = signingDir.appendingPathComponent("blobs")
+    try FileManager.default.createDirectory(at: blobDir, withIntermediateDirectories: true)
+    let store = KeyStore(directory: signingDir.appendingPathComponent("keys"))
+    try store.initialise(validity: KeyValidity(), now: Date())
+    let signer = try store.signer(for: .catalog)
+    let root = try store.rootCertificate()
+    var entries: [(blob: URL, signature: [UInt8], package: PublishedPackage)] = []
+    for i in 0..<count {
+        let bytes = Array("package \(i) of the benchmark catalog\n".utf8)
+        let sha256 = SHA256Hasher.hex(bytes)
+        let blob = blobDir.appendingPathComponent(sha256)
+        try Data(bytes).write(to: blob)
+        let package = PublishedPackage(program: "program-\(i / 10)", version: "1.\(i % 10).0", sha256: sha256, size: Int64(bytes.count),
+                                       licence: "MIT", scope: "both", platforms: ["windows"], tier: "simple")
+        entries.append((blob, try PackageSignature.sign(bytes: bytes, with: signer), package))
+    }
+    let tree = signingDir.appendingPathComponent("tree")
+    let writer = PublicationWriter(directory: tree, signer: signer, root: root)
+    var version = 0
+    let publishFresh = time(runs: 1) {
+        try? FileManager.default.removeItem(at: tree)
+        for entry in entries { try! writer.addPackage(blob: entry.blob, signature: entry.signature, entry: entry.package) }
+        version += 1
+        try! writer.writeCatalog(packages: entries.map(\.package), version: version, issued: Date(), expires: Date().addingTimeInterval(86_400))
+    }
+    let signCatalog = time {
+        version += 1
+        try! writer.writeCatalog(packages: entries.map(\.package), version: version, issued: Date(), expires: Date().addingTimeInterval(86_400))
+    }
+    let catalogFile = tree.appendingPathComponent("catalog.json")
+    let catalogBytes = (try? Data(contentsOf: catalogFile))?.count ?? 0
+    let verifier = PublicationVerifier(root: root)
+    let verifyAll = time { _ = try! verifier.verify(directory: tree, now: Date()) }
+    let verifyHashes = time { _ = try! PublicationVerifier(root: root, checkPackageSignatures: false).verify(directory: tree, now: Date()) }
+    let reference = measure(["openssl", "dgst", "-sha256", catalogFile.path]).seconds
+    print(String(format: "catalog.json: %.1f MB; openssl dgst -sha256 over it: %.3f s (process included)", Double(catalogBytes) / 1e6, reference))
+    print(String(format: "publish (copy %d packages + signatures, sign catalog): %.3f s = %.1f× openssl dgst", count, publishFresh, publishFresh / reference))
+    print(String(format: "re-sign catalog.json (publish --refresh): %.3f s = %.1f× openssl dgst", signCatalog, signCatalog / reference))
+    print(String(format: "verify-publication, hashes and lengths: %.3f s = %.1f×; with every package's CMS signature: %.3f s = %.1f×",
+                 verifyHashes, verifyHashes / reference, verifyAll, verifyAll / reference))
 }

@@ -16,10 +16,14 @@ struct InitCommand: AsyncParsableCommand {
     @Flag(help: "Create an empty store; import nothing.")
     var noCatalog = false
 
+    @Flag(help: "Do not create signing keys (create them later with 'depot keys init').")
+    var noKeys = false
+
     struct Result: Encodable {
         var home: String
         var imported: ImportSummary?
         var admin: NewUser?
+        var rootCertificate: String?
     }
 
     func run() async throws {
@@ -32,11 +36,19 @@ struct InitCommand: AsyncParsableCommand {
             }
         }
         let admin = try await service.bootstrapAdmin()
-        if output.json { return try Output.json(Result(home: service.home.root.path, imported: imported, admin: admin)) }
+        var createdRoot: String?
+        if !noKeys, !service.keyStore.isInitialised {
+            _ = try await service.initialiseKeys(by: .system)
+            createdRoot = service.keyStore.rootCertificateURL.path
+        }
+        if output.json {
+            return try Output.json(Result(home: service.home.root.path, imported: imported, admin: admin, rootCertificate: createdRoot))
+        }
         print("Depot home: \(service.home.root.path)")
         if let imported {
             print("Imported \(imported.programs) programs, \(imported.versionsAdded) versions and \(imported.profiles) profiles from \(catalog)/")
         }
+        if let createdRoot { print("Created the root and the catalog and edu signing keys; clients pin \(createdRoot)") }
         if let admin {
             print("Created the first admin user 'admin'. Its token (shown once, keep it safe):")
             print("  \(admin.token)")
