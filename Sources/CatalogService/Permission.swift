@@ -17,6 +17,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case decideReclassification = "decide reclassification requests"
     case readOrders = "read orders"
     case readInvoices = "read invoices"
+    case manageUpstream = "record upstream releases"
+    case refuseVersions = "refuse versions"
+    case scheduleUpgrades = "schedule upgrades"
+    case prune = "retire, restore and purge versions"
+    case readLifecycle = "read currency, schedules and prune plans"
 
     /// The roles that hold this permission. `admin` is listed explicitly where it applies.
     public var roles: Set<Role> {
@@ -36,6 +41,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .decideReclassification: [.finance, .releaseManager, .admin]
         case .readOrders: [.packager, .schoolAdmin, .finance, .auditor, .admin]
         case .readInvoices: [.finance, .auditor, .admin]
+        case .manageUpstream, .refuseVersions, .scheduleUpgrades, .prune: [.releaseManager, .admin]
+        case .readLifecycle: Set(Role.allCases)
         }
     }
 }
