@@ -164,7 +164,7 @@ extension CatalogService {
         let scheme = try programScheme(db, row.program)
         do {
             try VersionComparator(scheme).validate(row.release.version)
-        } catch let error as VersionError {
+        } catch {
             return ["\(row.program): \(error.message)"]
         }
         return []

@@ -20,6 +20,7 @@ public func buildApplication(
     SubmissionController(service: service).addRoutes(to: api)
     LicenceController(service: service).addRoutes(to: api)
     OrderController(service: service).addRoutes(to: api)
+    LifecycleController(service: service).addRoutes(to: api)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "depot"),
