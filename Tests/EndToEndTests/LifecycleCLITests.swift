@@ -104,4 +104,29 @@ import Testing
         #expect(purge.status == 2 && purge.stderr.contains("add --yes to confirm"))
         #expect(try depot(["audit", "verify"], home: home).succeeded)
     }
+
+    @Test func theServerServesTheScheduleAsACalendarAndTheCurrencyReport() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let initialised = try DepotBinary.run(["init", "--home", home, "--json"])
+        let token = try #require(((try json(initialised) as? [String: Any])?["admin"] as? [String: Any])?["token"] as? String)
+        #expect(try depot(["upstream", "add", "mozilla-firefox", "135.0", "--released", "2025-02-04", "--as", "admin"], home: home).succeeded)
+        #expect(try depot(["schedule", "add", "mozilla-firefox", "--to", "135.0", "--rings", "pilot,admin", "--as", "admin"], home: home).succeeded)
+        let server = try RunningServer(arguments: ["serve", "--home", home])
+        defer { server.stop() }
+
+        #expect(try HTTPExchange.get(server.baseURL + "/api/v1/schedule.ics").status == 401)
+        let calendar = try HTTPExchange.get(server.baseURL + "/api/v1/schedule.ics", token: token)
+        #expect(calendar.status == 200)
+        #expect(calendar.headers.lowercased().contains("content-type: text/calendar"))
+        #expect(calendar.body.hasPrefix("BEGIN:VCALENDAR\r\n"))
+        #expect(calendar.body.contains("UID:mozilla-firefox-135.0-admin@depot.schedule"))
+        #expect(calendar.body == (try depot(["schedule", "export", "--ics"], home: home)).stdout)
+
+        let report = try HTTPExchange.get(server.baseURL + "/api/v1/currency?at=2025-02-10", token: token)
+        #expect(report.status == 200)
+        #expect(try firefox(try #require(report.json))["status"] as? String == "current")
+        let bad = try HTTPExchange.get(server.baseURL + "/api/v1/currency?at=tomorrow", token: token)
+        #expect(bad.status == 400 && bad.body.contains("'tomorrow' is not a date"))
+    }
 }
