@@ -48,7 +48,7 @@ extension CatalogService {
         let at = now
         let stamp = nowString
         return try await database.writer.write { db in
-            let problems = try self.upstreamProblems(db, row)
+            let problems = self.upstreamProblems(row, in: try self.programIndex(db))
             if let problem = problems.first { throw ServiceError(.invalidInput, code: "upstream.invalid", problem) }
             if let existing = try Self.upstreamRelease(db, program: program, version: version) {
                 guard existing.released == day.description else {
@@ -75,6 +75,9 @@ extension CatalogService {
         let name = file.lastPathComponent
         let shown = file.path
         let text: String
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw ServiceError(.notFound, code: "upstream.file", "there is no file \(shown); name a .csv or .yaml release list")
+        }
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
             if let size = (attributes[.size] as? NSNumber)?.intValue, size > 64 << 20 {
@@ -93,10 +96,11 @@ extension CatalogService {
         let at = now
         let stamp = nowString
         return try await database.writer.write { db in
+            let index = try self.programIndex(db)
             var problems: [String] = []
             var seen: [String: (line: Int, released: CalendarDate)] = [:]
             for (line, row) in rows {
-                for problem in try self.upstreamProblems(db, row) { problems.append("\(shown):\(line): \(problem)") }
+                for problem in self.upstreamProblems(row, in: index) { problems.append("\(shown):\(line): \(problem)") }
                 let key = row.program + "\u{0}" + row.release.version
                 if let earlier = seen[key], earlier.released != row.release.released {
                     problems.append("\(shown):\(line): \(row.program) \(row.release.version) is also on line \(earlier.line) "
@@ -156,12 +160,21 @@ extension CatalogService {
             .fetchOne(db)
     }
 
+    /// Every program id the catalog holds or `currency.yaml` names, with the version scheme it declares.
+    func programIndex(_ db: Database) throws -> [String: VersionScheme] {
+        var index: [String: VersionScheme] = [:]
+        for baseline in policies?.currency.baseline ?? [] { index[baseline.program] = .auto }
+        for row in try Row.fetchAll(db, sql: "SELECT slug, versionScheme FROM program") {
+            index[row["slug"]] = VersionScheme(rawValue: row["versionScheme"] ?? "") ?? .auto
+        }
+        return index
+    }
+
     /// What is wrong with one release: an unknown program, or a version its scheme does not accept.
-    func upstreamProblems(_ db: Database, _ row: UpstreamReleaseRow) throws -> [String] {
-        guard try isKnownProgram(db, row.program) else {
+    func upstreamProblems(_ row: UpstreamReleaseRow, in index: [String: VersionScheme]) -> [String] {
+        guard let scheme = index[row.program] else {
             return ["there is no program '\(row.program)' in the catalog or in currency.yaml; 'depot catalog list' shows the programs"]
         }
-        let scheme = try programScheme(db, row.program)
         do {
             try VersionComparator(scheme).validate(row.release.version)
         } catch {

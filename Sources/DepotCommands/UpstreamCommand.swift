@@ -38,7 +38,8 @@ struct UpstreamCommand: AsyncParsableCommand {
             let service = try home.service()
             let summary = try await service.importUpstreamReleases(from: URL(fileURLWithPath: file), by: try await actor.actor(service))
             if output.json { return try Output.json(summary) }
-            print("Imported \(summary.file): \(summary.added) releases added, \(summary.unchanged) already recorded.")
+            print("Imported \(summary.file): \(summary.added) release\(summary.added == 1 ? "" : "s") added, "
+                + "\(summary.unchanged) already recorded.")
         }
     }
 
