@@ -21,6 +21,11 @@ public enum Permission: String, Sendable, CaseIterable {
     case testPackages = "record package tests"
     case signPackages = "sign packages"
     case publish = "publish the signed catalog"
+    case manageUpstream = "record upstream releases"
+    case refuseVersions = "refuse versions"
+    case scheduleUpgrades = "schedule upgrades"
+    case prune = "retire, restore and purge versions"
+    case readLifecycle = "read currency, schedules and prune plans"
 
     /// The roles that hold this permission. `admin` is listed explicitly where it applies.
     public var roles: Set<Role> {
@@ -44,6 +49,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .testPackages: [.packager, .signer, .releaseManager, .admin]
         case .signPackages: [.signer, .admin]
         case .publish: [.signer, .releaseManager, .admin]
+        case .manageUpstream, .refuseVersions, .scheduleUpgrades, .prune: [.releaseManager, .admin]
+        case .readLifecycle: Set(Role.allCases)
         }
     }
 }

@@ -21,6 +21,7 @@ public func buildApplication(
     LicenceController(service: service).addRoutes(to: api)
     OrderController(service: service).addRoutes(to: api)
     SigningController(service: service).addRoutes(to: api)
+    LifecycleController(service: service).addRoutes(to: api)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "depot"),

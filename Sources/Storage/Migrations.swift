@@ -219,6 +219,51 @@ extension AppDatabase {
                 t.uniqueKey(["kind", "version"])
             }
         }
+        migrator.registerMigration("v8-lifecycle") { db in
+            // What the vendor released: latest and second-latest are counted among these (issue 8).
+            try db.create(table: "upstreamRelease") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("program", .text).notNull()  // program id as in Catalog/ and currency.yaml
+                t.column("version", .text).notNull()
+                t.column("released", .text).notNull()  // YYYY-MM-DD
+                t.column("source", .text).notNull()  // cli | the imported file's name
+                t.column("recordedBy", .text).notNull()
+                t.column("recordedAt", .text).notNull()
+                t.uniqueKey(["program", "version"])
+            }
+            // Versions the city declines; they never count as latest or second-latest and are pruned.
+            try db.create(table: "refusedVersion") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("program", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("refusedBy", .text).notNull()
+                t.column("refusedAt", .text).notNull()
+                t.uniqueKey(["program", "version"])
+            }
+            try db.create(table: "scheduledUpgrade") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("program", .text).notNull()
+                t.column("toVersion", .text).notNull()
+                t.column("rings", .text).notNull()  // JSON array in rollout order: pilot, admin, edu
+                t.column("start", .text)  // YYYY-MM-DD, the first day the first wave may run
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .text).notNull()  // the notice period is counted from here
+            }
+            // One row per retirement; a restore closes it, so a version retired twice has two rows.
+            try db.create(table: "retirement") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("packageVersion", onDelete: .restrict).notNull()
+                t.column("rule", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("retiredBy", .text).notNull()
+                t.column("retiredAt", .text).notNull()
+                t.column("blobRetainedUntil", .text).notNull()  // YYYY-MM-DD; `depot purge` may delete the blob after it
+                t.column("purgedAt", .text)
+                t.column("restoredBy", .text)
+                t.column("restoredAt", .text)
+            }
+        }
         return migrator
     }
 }

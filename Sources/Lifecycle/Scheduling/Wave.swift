@@ -37,6 +37,12 @@ public struct WaveFlag: Sendable, Hashable, Codable {
     public var kind: WaveFlagKind
     /// The problem and what to do about it.
     public var message: String
+
+    /// A flag in code (the catalog service flags conflicts between upgrades planned one at a time).
+    public init(kind: WaveFlagKind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
 }
 
 /// One ring's part of an upgrade, placed in a maintenance window.
