@@ -63,8 +63,18 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+        // The edu whitelist server: its own process on the school network, reading only a published edu directory
+        // and its own small store; it never opens the catalog database and holds no private key.
+        .target(name: "EduServer", dependencies: [
+            "DepotModel", "DepotCrypto", "Signing", "Whitelist",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .target(name: "DepotCommands", dependencies: [
-            "DepotModel", "CatalogService", "DepotServer", "Classification", "Signing", "Lifecycle", "Whitelist",
+            "DepotModel", "CatalogService", "DepotServer", "Classification", "Signing", "Lifecycle", "Whitelist", "EduServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -90,5 +100,6 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DepotTestSupport"]),
+        .testTarget(name: "EduServerTests", dependencies: ["EduServer", "Signing", "Whitelist", "DepotTestSupport"]),
     ]
 )

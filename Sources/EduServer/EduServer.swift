@@ -1,0 +1,1 @@
+// The edu server: see Package.swift. Filled in by the edu-server work.
