@@ -5,6 +5,7 @@ import Foundation
 import GRDB
 import Lifecycle
 import Storage
+import Whitelist
 
 /// A version taken out of the orderable catalog, and what became of its installer.
 public struct RetiredVersionView: Codable, Sendable, Equatable {
@@ -324,9 +325,21 @@ extension CatalogService {
         }
     }
 
-    /// What the edu whitelist still needs, keyed by program and version: none yet. Issue 9 (the edu whitelist)
-    /// fills this in, so that a version a school tier allows is never retired.
+    /// What the edu whitelists still need, keyed by program and version: every version a tier's or a school's list
+    /// offers as the catalog stands, so that an app schools install is never retired from under them.
     func eduWhitelistNeeds(_ db: Database) throws -> [String: [String]] {
-        [:]
+        guard policies != nil else { return [:] }
+        let (builder, _) = try whitelistBuilder(db)
+        let schools = try SchoolRecord.order(Column("id")).fetchAll(db).map {
+            School(id: $0.id, name: $0.name, tier: $0.tier, allowed: $0.allowed, blocked: $0.blocked)
+        }
+        var needs: [String: [String]] = [:]
+        for payload in try builder.publication(schools: schools) {
+            for app in payload.apps {
+                let name = payload.kind == .school ? "the edu whitelist of school \(payload.school ?? "")" : "the edu tier \(payload.tier)"
+                needs[app.program + "\u{0}" + app.version, default: []].append(name)
+            }
+        }
+        return needs.mapValues { Array(Set($0)).sorted() }
     }
 }

@@ -21,6 +21,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case testPackages = "record package tests"
     case signPackages = "sign packages"
     case publish = "publish the signed catalog"
+    case manageSchools = "manage schools and their whitelists"
+    case collectInstalls = "collect the edu server's installs"
     case manageUpstream = "record upstream releases"
     case refuseVersions = "refuse versions"
     case scheduleUpgrades = "schedule upgrades"
@@ -49,6 +51,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .testPackages: [.packager, .signer, .releaseManager, .admin]
         case .signPackages: [.signer, .admin]
         case .publish: [.signer, .releaseManager, .admin]
+        case .manageSchools: [.schoolAdmin, .admin]
+        case .collectInstalls: [.finance, .releaseManager, .admin]
         case .manageUpstream, .refuseVersions, .scheduleUpgrades, .prune: [.releaseManager, .admin]
         case .readLifecycle: Set(Role.allCases)
         }

@@ -264,6 +264,34 @@ extension AppDatabase {
                 t.column("restoredAt", .text)
             }
         }
+        migrator.registerMigration("v9-edu") { db in
+            // Schools on the edu network: tier chosen by the principal, allows and blocks within it.
+            try db.create(table: "school") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("tier", .text).notNull()
+                t.column("allowed", .text).notNull()  // JSON array of program slugs
+                t.column("blocked", .text).notNull()  // JSON array of program slugs
+                t.column("costReference", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("updatedAt", .text).notNull()
+            }
+            // Self-installs recorded by an edu server, brought back by `depot edu collect`: once per server and id.
+            try db.create(table: "eduInstall") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("serverId", .text).notNull()
+                t.column("installId", .integer).notNull()
+                t.column("school", .text).notNull()
+                t.column("program", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("quantity", .integer).notNull()
+                t.column("requestedBy", .text).notNull()
+                t.column("requestedAt", .text).notNull()
+                t.column("orderId", .text)  // the install order it became, for invoicing
+                t.column("collectedAt", .text).notNull()
+                t.uniqueKey(["serverId", "installId"])
+            }
+        }
         return migrator
     }
 }

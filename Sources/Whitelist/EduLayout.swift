@@ -26,11 +26,8 @@ public enum EduLayout {
     /// `packages/<sha256>`.
     public static func package(_ sha256: String) -> String { "packages/\(sha256.lowercased())" }
 
-    /// True for a school or tier id: 1–64 of lowercase letters, digits and `-`, not starting with `-`.
-    public static func isValidID(_ id: String) -> Bool {
-        guard (1...64).contains(id.utf8.count), !id.hasPrefix("-") else { return false }
-        return id.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
-    }
+    /// True for a school or tier id: lowercase letters, digits and `-` (as `School` requires).
+    public static func isValidID(_ id: String) -> Bool { School.isIdentifier(id) }
 }
 
 /// One school as listed in `index.json`.

@@ -7,56 +7,10 @@ import Signing
 import Testing
 
 @Suite struct SigningServiceTests {
-    static let start = Date(timeIntervalSince1970: 1_790_000_000)
-
-    struct World {
-        let service: CatalogService
-        let pat: DepotUser
-        let rita: DepotUser
-        let sam: DepotUser
-        let ada: DepotUser
-        let rel: DepotUser
-    }
-
-    func world(_ dir: TemporaryDirectory, at instant: Date = start) async throws -> World {
-        let service = try CatalogService.open(home: DepotHome(root: dir.url.appendingPathComponent("home")),
-                                              clock: FixedClock(instant), logger: Logger(label: "test"))
-            .applying(try CatalogService.loadPolicies(from: repositoryPolicies))
-        for (name, role) in [("pat", Role.packager), ("rita", .licenceReviewer), ("sam", .signer), ("ada", .admin),
-                             ("rel", .releaseManager)] where (try? await service.user(named: name)) == nil {
-            _ = try await service.addUser(name: name, role: role, school: nil, by: .system)
-        }
-        if !service.keyStore.isInitialised { _ = try await service.initialiseKeys(by: .system) }
-        return World(service: service, pat: try await service.user(named: "pat"), rita: try await service.user(named: "rita"),
-                     sam: try await service.user(named: "sam"), ada: try await service.user(named: "ada"),
-                     rel: try await service.user(named: "rel"))
-    }
-
-    /// Submits, approves the licence (as `reviewer`) and classifies; returns the submission id.
-    func classified(_ w: World, _ file: URL, submitter: DepotUser? = nil, reviewer: DepotUser? = nil) async throws -> Int64 {
-        let submitted = try await w.service.submit(file: file, overrides: .init(), by: submitter ?? w.pat)
-        let review = try #require(try await w.service.licenceReviews(pending: true, by: w.rita).first)
-        _ = try await w.service.decideLicence(review: review.id, LicenceDecision(approve: true, scope: .both, reason: "ok"),
-                                              by: reviewer ?? w.rita)
-        _ = try await w.service.classify(submission: submitted.submission.id, by: w.pat)
-        return submitted.submission.id
-    }
-
-    func refusal<T>(_ body: () async throws -> T) async -> (code: String, message: String)? {
-        do {
-            _ = try await body()
-            return nil
-        } catch let error as any DepotError {
-            return (error.code, error.message)
-        } catch {
-            return ("?", "\(error)")
-        }
-    }
-
     @Test func aTestedApprovedPackageIsSignedPublishedAndVerifiesWithOpenSSL() async throws {
         let dir = try TemporaryDirectory()
-        let w = try await world(dir)
-        let id = try await classified(w, try Fixtures.debianPackage(in: dir, name: "tool-a", licence: "MIT"))
+        let w = try await World.make(dir)
+        let id = try await w.classified( try Fixtures.debianPackage(in: dir, name: "tool-a", licence: "MIT"))
 
         // Out of order: not tested yet, so signing says what must happen first.
         let early = try #require(await refusal { try await w.service.sign(submission: id, by: w.sam) })
@@ -90,7 +44,7 @@ import Testing
         #expect(entry.state == .published)
         let tree = URL(fileURLWithPath: summary.directory)
         let report = try PublicationVerifier(root: try KeyStore.loadCertificate(at: root))
-            .verify(directory: tree, now: Self.start)
+            .verify(directory: tree, now: World.start)
         #expect(report.isValid && report.packagesChecked == 1 && report.catalogVersion == 1)
         try Tools.require("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", tree.appendingPathComponent("catalog.json.p7s").path,
                                       "-content", tree.appendingPathComponent("catalog.json").path, "-CAfile", root.path,
@@ -104,14 +58,14 @@ import Testing
 
     @Test func theSubmitterAndTheLicenceReviewerMayNotSign() async throws {
         let dir = try TemporaryDirectory()
-        let w = try await world(dir)
+        let w = try await World.make(dir)
         // An admin submitted this one.
-        let own = try await classified(w, try Fixtures.debianPackage(in: dir, name: "tool-b"), submitter: w.ada)
+        let own = try await w.classified( try Fixtures.debianPackage(in: dir, name: "tool-b"), submitter: w.ada)
         _ = try await w.service.recordTest(submission: own, passed: true, notes: "ok", by: w.pat)
         let bySubmitter = try #require(await refusal { try await w.service.sign(submission: own, by: w.ada) })
         #expect(bySubmitter.code == "sign.separation" && bySubmitter.message.contains("ada submitted submission \(own)"))
         // An admin approved this one's licence.
-        let reviewed = try await classified(w, try Fixtures.debianPackage(in: dir, name: "tool-c"), reviewer: w.ada)
+        let reviewed = try await w.classified( try Fixtures.debianPackage(in: dir, name: "tool-c"), reviewer: w.ada)
         _ = try await w.service.recordTest(submission: reviewed, passed: true, notes: "ok", by: w.pat)
         let byReviewer = try #require(await refusal { try await w.service.sign(submission: reviewed, by: w.ada) })
         #expect(byReviewer.code == "sign.separation" && byReviewer.message.contains("reviewed the licence"))
@@ -126,8 +80,8 @@ import Testing
 
     @Test func aKeyFileOthersCanReadIsRefused() async throws {
         let dir = try TemporaryDirectory()
-        let w = try await world(dir)
-        let id = try await classified(w, try Fixtures.debianPackage(in: dir, name: "tool-d"))
+        let w = try await World.make(dir)
+        let id = try await w.classified( try Fixtures.debianPackage(in: dir, name: "tool-d"))
         _ = try await w.service.recordTest(submission: id, passed: true, notes: "ok", by: w.pat)
         let key = w.service.home.keys.appendingPathComponent("catalog-1.key")
         #expect(chmod(key.path, 0o644) == 0)
@@ -140,8 +94,8 @@ import Testing
 
     @Test func publishingAgainRaisesTheVersionAndRefreshOnlyResignsNearExpiry() async throws {
         let dir = try TemporaryDirectory()
-        let w = try await world(dir)
-        let id = try await classified(w, try Fixtures.debianPackage(in: dir, name: "tool-e"))
+        let w = try await World.make(dir)
+        let id = try await w.classified( try Fixtures.debianPackage(in: dir, name: "tool-e"))
         _ = try await w.service.recordTest(submission: id, passed: true, notes: "ok", by: w.pat)
         _ = try await w.service.sign(submission: id, by: w.sam)
         let first = try await w.service.publishCatalog(by: w.rel)
@@ -149,18 +103,18 @@ import Testing
         let older = try Data(contentsOf: tree.appendingPathComponent("catalog.json"))
 
         // The next day nothing changed: refresh writes nothing.
-        let nextDay = try await world(dir, at: Self.start.addingTimeInterval(86_400))
+        let nextDay = try await World.make(dir, at: World.start.addingTimeInterval(86_400))
         let unchanged = try await nextDay.service.publishCatalog(refresh: true, by: w.rel)
         #expect(unchanged.action == "unchanged" && unchanged.version == 1)
         // Six days on (policy: 7-day expiry, refresh with 2 days left) it is re-signed with a later expiry.
-        let later = try await world(dir, at: Self.start.addingTimeInterval(6 * 86_400))
+        let later = try await World.make(dir, at: World.start.addingTimeInterval(6 * 86_400))
         let refreshed = try await later.service.publishCatalog(refresh: true, by: w.rel)
         #expect(refreshed.action == "refreshed" && refreshed.version == 2 && refreshed.expires > first.expires)
 
         // A client that saw version 2 refuses the older document as a rollback.
         let root = try KeyStore.loadCertificate(at: w.service.keyStore.rootCertificateURL)
         let state = dir.url.appendingPathComponent("client-state.json")
-        let now = Self.start.addingTimeInterval(6 * 86_400 + 60)
+        let now = World.start.addingTimeInterval(6 * 86_400 + 60)
         _ = try PublicationVerifier(root: root).verify(directory: tree, stateFile: state, now: now)
         try older.write(to: tree.appendingPathComponent("catalog.json"))
         let rollback = #expect(throws: SigningError.self) {
