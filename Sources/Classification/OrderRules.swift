@@ -48,7 +48,7 @@ public enum OrderRules {
             guard reported.insert(key).inserted else { continue }
             let name = "\(item.program) \(item.version)"
             guard let known = catalog[key] else {
-                reasons.append("\(name) is not in the catalog; order a published version (see 'depot list')")
+                reasons.append("\(name) is not in the catalog; order a published version (see 'depot catalog list')")
                 continue
             }
             if known.state != .published {
@@ -64,7 +64,7 @@ public enum OrderRules {
                 let asked = seatsAsked[key] ?? 0
                 if asked > left {
                     reasons.append("\(name) has \(left) of \(total) licence seats left and the order needs \(asked); "
-                        + "order fewer or buy more seats")
+                        + "order fewer, or have finance record more with 'depot licences add \(item.program) --seats N'")
                 }
             }
         }

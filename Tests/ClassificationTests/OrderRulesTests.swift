@@ -29,7 +29,7 @@ struct OrderRulesTests {
         ]
         let reasons = OrderRules.refusals(for: order, environment: .edu, catalog: catalog)
         #expect(reasons == [
-            "cad 2026 has 15 of 40 licence seats left and the order needs 30; order fewer or buy more seats",
+            "cad 2026 has 15 of 40 licence seats left and the order needs 30; order fewer, or have finance record more with 'depot licences add cad --seats N'",
             "desmos 1.2 is tested, not published; only published versions can be ordered",
             "the licence of desmos 1.2 does not cover the edu environment (it covers admin)",
         ])
