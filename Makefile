@@ -31,7 +31,8 @@ test: deps
 	$(SWIFT) test --skip-build
 
 bench: deps
-	$(SWIFT) build -c release --product depot --product DepotBench
+	$(SWIFT) build -c release --product depot
+	$(SWIFT) build -c release --product DepotBench
 	$(RELEASE_BIN)/DepotBench
 
 clean:
