@@ -80,6 +80,31 @@ import Testing
         #expect(try browser.get("/login", headers: ["Accept-Language: sv"]).body.contains("<html lang=\"en\">"))
     }
 
+    @Test func catalogFiltersShowsProgramsAndEscapesWhatUsersType() throws {
+        let fixture = try PortalFixture()
+        let sara = fixture.browser()
+        try sara.signIn(fixture.tokens["sara"]!)
+        let all = try sara.get("/portal/catalog")
+        #expect(all.body.contains("href=\"/portal/programs/mozilla-firefox\""))
+        let filtered = try sara.get("/portal/catalog?q=firefox")
+        #expect(filtered.body.contains("mozilla-firefox"))
+        #expect(!filtered.body.contains("href=\"/portal/programs/geogebra-classic\""))
+        let hostile = try sara.get("/portal/catalog?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22")
+        #expect(hostile.status == 200)
+        #expect(!hostile.body.contains("<script>alert(1)"))
+        #expect(hostile.body.contains("value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;\""))
+        let program = try sara.get("/portal/programs/mozilla-firefox")
+        #expect(program.status == 200)
+        #expect(program.body.contains("<h1>Mozilla Firefox</h1>") || program.body.contains("Firefox</h1>"))
+        #expect(program.body.contains("action=\"/portal/orders/quote\""))
+        #expect(program.body.contains("<option value=\"edu\" selected>edu</option>") && !program.body.contains("<option value=\"admin\""))
+        #expect(try sara.get("/portal/programs/no-such-program").status == 404)
+        // Finance may read the catalog but not order from it.
+        let fia = fixture.browser()
+        try fia.signIn(fixture.tokens["fia"]!)
+        #expect(!(try fia.get("/portal/programs/mozilla-firefox").body.contains("action=\"/portal/orders/quote\"")))
+    }
+
     @Test func brokenUploadsAreRefusedWithoutCrashing() throws {
         let fixture = try PortalFixture()
         let pat = fixture.browser()
@@ -109,9 +134,12 @@ import Testing
         let pat = fixture.browser()
         try pat.signIn(fixture.tokens["pat"]!)
         let csrf = try #require(try pat.get("/portal/submit").csrf)
-        let deb = try Fixtures.debianPackage(in: fixture.dir)
+        // Large enough to arrive in many chunks, so boundaries fall across chunk edges; the hash proves every byte landed.
+        let deb = try Fixtures.debianPackage(in: fixture.dir, payloadBytes: 600_000)
+        let sha = try Tools.require("sha256sum", [deb.path]).stdout.prefix(64)
         let inspected = try pat.request("POST", "/portal/submit", extra: ["-F", "csrf=\(csrf)", "-F", "installer=@\(deb.path);filename=hello.deb"])
         #expect(inspected.status == 200, "\(inspected.body)")
+        #expect(inspected.body.contains("<code>\(sha)</code>"))
         #expect(inspected.body.contains("value=\"2.10-3\""))
         #expect(inspected.body.contains("GPL-3.0-or-later"))
         let upload = try #require(inspected.body.range(of: "name=\"upload\" value=\"").map { String(inspected.body[$0.upperBound...].prefix { $0 != "\"" }) })

@@ -88,8 +88,8 @@ enum PortalLayout {
             }.joined()
             nav = """
                 <nav aria-label="\(s["nav"])"><ul>\(links)</ul></nav>
-                <p>\(s["signedInAs"]) <strong>\(user.name)</strong> (\(user.role.rawValue))
-                <form method="post" action="/logout">\(request.csrfField)<button type="submit">\(s["signOut"])</button></form></p>
+                <p>\(s["signedInAs"]) <strong>\(user.name)</strong> (\(user.role.rawValue))</p>
+                <form method="post" action="/logout">\(request.csrfField)<button type="submit">\(s["signOut"])</button></form>
                 """
         }
         let other: PortalLanguage = request.language == .en ? .sv : .en
