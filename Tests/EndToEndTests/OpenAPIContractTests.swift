@@ -45,11 +45,13 @@ import Testing
         let dir = try TemporaryDirectory()
         let home = dir.url.appendingPathComponent("home").path
         _ = try DepotBinary.run(["init", "--home", home])
-        let admin = try DepotBinary.run(["users", "token", "admin", "--as", "admin", "--home", home]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let issued = try DepotBinary.run(["users", "token", "admin", "--as", "admin", "--home", home]).stdout
+        let admin = try #require(issued.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .first { $0.hasPrefix("dpt_") }, "no token in: \(issued)")
         let server = try RunningServer(arguments: ["serve", "--home", home])
         defer { server.stop() }
         let base = server.baseURL + "/api/v1"
+        #expect(try HTTPExchange.get(base + "/me", token: admin).status == 200, "the admin token does not work, so every check below would only see 401")
 
         let served = try HTTPExchange.get(base + "/openapi.json")  // no token
         #expect(served.status == 200)
