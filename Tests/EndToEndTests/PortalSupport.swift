@@ -86,6 +86,7 @@ struct CurlBrowser {
     /// Signs in with a token; returns the sign-in response (a redirect that sets the cookie).
     @discardableResult
     func signIn(_ token: String, headers: [String] = []) throws -> Page {
-        try post("/login", form: [("token", token)], headers: headers)
+        let form = try get("/login", headers: headers)
+        return try post("/login", form: [("token", token), ("csrf", form.csrf ?? "")], headers: headers)
     }
 }

@@ -16,9 +16,13 @@ import Testing
         let tls = try fixture.browser().signIn(fixture.tokens["pat"]!, headers: ["X-Forwarded-Proto: https"])
         #expect(try #require(tls.header("set-cookie").first { $0.hasPrefix("depot_session=") }).contains("; Secure"))
 
+        // The sign-in form has its CSRF token too (checked against a cookie, as there is no session yet).
+        let forged = try fixture.browser().post("/login", form: [("token", fixture.tokens["pat"]!)])
+        #expect(forged.status == 403)
+        #expect(forged.header("set-cookie").allSatisfy { !$0.hasPrefix("depot_session=") })
         let wrong = try fixture.browser().signIn("dpt_not-a-token")
         #expect(wrong.status == 401)
-        #expect(wrong.header("set-cookie").isEmpty)
+        #expect(wrong.header("set-cookie").allSatisfy { !$0.hasPrefix("depot_session=") })
         #expect(wrong.body.contains("That token is not known."))
     }
 

@@ -64,10 +64,34 @@ extension PortalController {
             HTML("<h3>\(month)</h3>\(Self.waveTable(months[month]!, s))")
         }.joined()
         let report = try await service.currencyReport(by: user)
+        var windows: HTML = .empty
+        if let policy = service.policies?.maintenanceWindows {
+            let weekly = policy.environments.flatMap { environment in
+                environment.windows.map { window in
+                    HTML("<tr><td>\(environment.id)</td><td>\(window.name)</td><td>\(window.days.map(\.rawValue).joined(separator: ", "))</td><td>\(window.start.description)–\(window.end.description)</td></tr>")
+                }
+            }
+            var blackouts = policy.cityWideBlackouts.map { (scope: "*", name: $0.name, from: $0.from.description, through: $0.through.description) }
+            for environment in policy.environments {
+                blackouts += environment.blackouts.map { (scope: environment.id, name: $0.name, from: $0.from.description, through: $0.through.description) }
+            }
+            let byMonth = Dictionary(grouping: blackouts) { String($0.from.prefix(7)) }
+            windows = """
+                <h2>\(s["calendar.windows"])</h2>
+                <table><thead><tr><th scope="col">\(s["order.environment"])</th><th scope="col">\(s["calendar.window"])</th><th scope="col">\(s["calendar.days"])</th><th scope="col">\(s["calendar.time"])</th></tr></thead>
+                <tbody>\(weekly)</tbody></table>
+                <h2>\(s["calendar.blackouts"])</h2>
+                \(byMonth.keys.sorted().map { month in HTML("""
+                    <h3>\(month)</h3><ul>\(byMonth[month]!.sorted { $0.from < $1.from }.map { b in
+                        HTML("<li>\(b.from)–\(b.through): \(b.name) (\(b.scope == "*" ? s["calendar.citywide"] : b.scope))</li>") })</ul>
+                    """) })
+                """
+        }
         return html(portal, title: s["calendar.title"], """
             <p><a href="/api/v1/schedule.ics">\(s["calendar.subscribe"])</a> (\(plan.timeZone))</p>
             <h2>\(s["calendar.waves"])</h2>
             \(waves)
+            \(windows)
             <h2>\(s["currency.title"]) \(report.at.description)</h2>
             <table><thead><tr><th scope="col">\(s["col.program"])</th><th scope="col">\(s["currency.status"])</th><th scope="col">\(s["currency.reason"])</th></tr></thead>
             <tbody>\(report.programs.map { p in HTML("""

@@ -13,6 +13,8 @@ struct PortalController {
 
     static let sessionCookie = "depot_session"
     static let languageCookie = "depot_lang"
+    /// Before there is a session, the sign-in form's CSRF token is checked against this cookie (double submit).
+    static let loginCookie = "depot_login"
     /// Largest urlencoded form body.
     static let formLimit = 64 * 1024
 
@@ -156,6 +158,9 @@ struct PortalController {
 
     func loginPage(_ portal: PortalRequest, failed: Bool, status: HTTPResponse.Status = .ok, next: String? = nil) -> Response {
         let s = portal.strings
+        // SystemRandomNumberGenerator reads the kernel's CSPRNG (getrandom), so the token is unguessable.
+        var generator = SystemRandomNumberGenerator()
+        let loginToken = (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
         let error: HTML = failed ? HTML("<p class=\"error\" role=\"alert\">\(s["login.failed"])</p>") : .empty
         let target = next ?? portal.query.split(separator: "&").compactMap { item -> String? in
             item.hasPrefix("next=") ? String(item.dropFirst(5)).removingPercentEncoding : nil
@@ -163,11 +168,12 @@ struct PortalController {
         return html(portal, status: status, title: s["login.title"], """
             \(error)
             <form method="post" action="/login">
+            <input type="hidden" name="csrf" value="\(loginToken)">
             <input type="hidden" name="next" value="\(Self.safeNext(target))">
             \(HTML.field("token", label: s["login.token"], required: true, type: "password", hint: s["login.hint"]))
             <p><button type="submit">\(s["login.submit"])</button></p>
             </form>
-            """)
+            """, cookies: ["\(Self.loginCookie)=\(loginToken); Path=/login; HttpOnly; SameSite=Strict" + (portal.secure ? "; Secure" : "")])
     }
 
     /// Only local portal paths, so the sign-in form cannot be used to send someone elsewhere.
@@ -177,6 +183,10 @@ struct PortalController {
 
     func signIn(_ request: Request, _ portal: PortalRequest) async throws -> Response {
         let form = try await form(request)
+        guard let expected = request.cookies[Self.loginCookie]?.value, !expected.isEmpty, let sent = form["csrf"],
+              Self.constantTimeEqual(sent, expected) else {
+            throw PortalError(.forbidden, code: "portal.csrf", portal.strings["csrf.failed"])
+        }
         let next = Self.safeNext(form["next"] ?? "")
         let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let opened: (secret: String, session: PortalSession)
