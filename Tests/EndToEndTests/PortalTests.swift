@@ -101,6 +101,7 @@ import Testing
         #expect(program.status == 200)
         #expect(program.body.contains("<h1>Mozilla Firefox</h1>") || program.body.contains("Firefox</h1>"))
         #expect(program.body.contains("action=\"/portal/orders/quote\""))
+        #expect(program.body.contains("Install price per user or device, excl. VAT: <strong>") && program.body.contains(" SEK</strong>"))
         #expect(program.body.contains("<option value=\"edu\" selected>edu</option>") && !program.body.contains("<option value=\"admin\""))
         #expect(try sara.get("/portal/programs/no-such-program").status == 404)
         // Finance may read the catalog but not order from it.

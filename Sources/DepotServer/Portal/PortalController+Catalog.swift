@@ -88,6 +88,7 @@ extension PortalController {
             <p><button type="submit">\(s["catalog.apply"])</button></p>
             </form>
             <h2>\(s["catalog.results"])</h2>
+            \(installPrice().map { HTML("<p>\(s["price.install"]): <strong>\(Self.money($0))</strong></p>") } ?? .empty)
             \(table)
             """)
     }
@@ -120,6 +121,7 @@ extension PortalController {
             let environments: [(value: String, label: String)] = user.role == .schoolAdmin ? [("edu", "edu")] : [("admin", "admin"), ("edu", "edu")]
             orderForm = """
                 <h2>\(s["order.title"])</h2>
+                \(installPrice().map { HTML("<p>\(s["price.install"]): <strong>\(Self.money($0))</strong> · \(s["col.scope"]): <strong>\(versions.last?.licenceScope ?? "–")</strong></p>") } ?? .empty)
                 <form method="post" action="/portal/orders/quote">
                 \(portal.csrfField)<input type="hidden" name="program" value="\(program)">
                 <fieldset><legend>\(s["order.for"])</legend>
@@ -216,6 +218,14 @@ extension PortalController {
         <tfoot><tr><th scope="row" colspan="3">\(s["invoices.total"]) (\(s["col.costref"]) \(view.order.costReference.description), \(view.environment))</th>
         <td><strong>\(Self.money(view.amount))</strong></td></tr></tfoot></table>
         """
+    }
+
+    /// The install price in force today, from the pricing policy, as the catalog shows it before ordering.
+    func installPrice() -> Decimal? {
+        let today = Timestamp.day(Date())
+        return service.policies?.pricing.priceLists
+            .filter { $0.effectiveFrom.description <= today }
+            .max { $0.effectiveFrom.description < $1.effectiveFrom.description }?.installPerDeviceOrUser
     }
 
     static func money(_ amount: Decimal) -> String {

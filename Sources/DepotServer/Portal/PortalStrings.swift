@@ -93,6 +93,7 @@ struct PortalStrings: Sendable {
         "program.noschedule": ("No upgrade is scheduled.", "Ingen uppgradering är schemalagd."),
         "program.nocurrency": ("Not a baseline program; no currency rule applies.", "Inte ett baslinjeprogram; ingen aktualitetsregel gäller."),
         "order.title": ("Order", "Beställ"),
+        "price.install": ("Install price per user or device, excl. VAT", "Installationspris per användare eller enhet, exkl. moms"),
         "order.for": ("Order for", "Beställ för"),
         "order.users": ("Users (comma separated)", "Användare (kommaseparerade)"),
         "order.group": ("Group name", "Gruppnamn"),
