@@ -23,6 +23,16 @@ extension PortalController {
         router.get("portal/calendar") { request, _ in
             await page(request, needs: .readLifecycle) { portal in try await calendarPage(portal) }
         }
+        // The same calendar as /api/v1/schedule.ics, for a signed-in browser (which has a cookie, not a bearer token).
+        router.get("portal/calendar.ics") { request, _ in
+            await page(request, needs: .readLifecycle) { portal in
+                let calendar = try await service.scheduleCalendar(by: portal.user!)
+                var headers = HTTPFields()
+                headers[.contentType] = "text/calendar; charset=utf-8"
+                headers[.contentDisposition] = "attachment; filename=\"depot-schedule.ics\""
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: calendar)))
+            }
+        }
     }
 
     func addSchoolRoutes(to router: Router<DepotRequestContext>) {
@@ -88,7 +98,8 @@ extension PortalController {
                 """
         }
         return html(portal, title: s["calendar.title"], """
-            <p><a href="/api/v1/schedule.ics">\(s["calendar.subscribe"])</a> (\(plan.timeZone))</p>
+            <p><a href="/api/v1/schedule.ics">\(s["calendar.subscribe"])</a> (\(plan.timeZone)) – \(s["calendar.subscribeHint"])
+            · <a href="/portal/calendar.ics" download>\(s["calendar.download"])</a></p>
             <h2>\(s["calendar.waves"])</h2>
             \(waves)
             \(windows)
