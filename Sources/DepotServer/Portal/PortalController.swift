@@ -71,7 +71,8 @@ struct PortalController {
         let forwarded = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased()
         let secure = request.head.scheme?.lowercased() == "https" || forwarded == "https"
         return PortalRequest(session: session, sessionSecret: session == nil ? nil : secret, language: language,
-                             languageChosen: chosen, secure: secure, path: request.uri.path, query: request.uri.query ?? "")
+                             languageChosen: chosen, secure: secure, path: request.uri.path, query: request.uri.query ?? "",
+                             isGet: request.method == .get)
     }
 
     /// Reads an `application/x-www-form-urlencoded` body of at most `formLimit` bytes.

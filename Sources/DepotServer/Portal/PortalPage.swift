@@ -14,6 +14,8 @@ struct PortalRequest: Sendable {
     var secure: Bool
     var path: String
     var query: String
+    /// False for a page answering a form post, whose address cannot be fetched again to switch language.
+    var isGet: Bool
 
     var strings: PortalStrings { PortalStrings(language: language) }
     var user: DepotUser? { session?.user }
@@ -93,7 +95,8 @@ enum PortalLayout {
                 """
         }
         let other: PortalLanguage = request.language == .en ? .sv : .en
-        let switchHref = request.path + "?" + Self.query(request.query, setting: "lang", to: other.rawValue)
+        let switchHref = request.isGet ? request.path + "?" + Self.query(request.query, setting: "lang", to: other.rawValue)
+                                       : "/portal/catalog?lang=\(other.rawValue)"
         let html: HTML = """
             <!doctype html>
             <html lang="\(request.language.rawValue)">
