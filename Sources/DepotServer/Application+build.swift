@@ -15,6 +15,8 @@ public func buildApplication(
     router.get("healthz") { _, _ in
         try JSONResponse.make(["status": "ok"])
     }
+    router.get("api/v1/openapi.json") { _, _ in OpenAPIDocument.response() }
+    PortalController(service: service).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: AuthMiddleware(service: service))
     CatalogController(service: service).addRoutes(to: api)
     SubmissionController(service: service).addRoutes(to: api)

@@ -292,6 +292,16 @@ extension AppDatabase {
                 t.uniqueKey(["serverId", "installId"])
             }
         }
+        // The portal's sign-in sessions: the cookie holds a random secret, the row only its SHA-256.
+        migrator.registerMigration("v10-portal") { db in
+            try db.create(table: "portalSession") { t in
+                t.primaryKey("id", .text)
+                t.belongsTo("user", onDelete: .cascade).notNull()
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .text).notNull()
+                t.column("expiresAt", .text).notNull()
+            }
+        }
         return migrator
     }
 }
