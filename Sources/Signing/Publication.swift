@@ -87,15 +87,22 @@ public struct PublicationWriter: Sendable {
         let target = directory.appendingPathComponent(entry.path)
         let signatureTarget = directory.appendingPathComponent(entry.signature)
         let manager = FileManager.default
-        try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try manager.createDirectory(at: signatureTarget.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !manager.fileExists(atPath: target.path) {
-            let temporary = target.appendingPathExtension("partial")
-            try? manager.removeItem(at: temporary)
-            try manager.copyItem(at: blob, to: temporary)
-            try manager.moveItem(at: temporary, to: target)
+        var info = stat()
+        for folder in Set([target.deletingLastPathComponent().path, signatureTarget.deletingLastPathComponent().path])
+        where stat(folder, &info) != 0 {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        try Data(signature).write(to: signatureTarget, options: .atomic)
+        // A package already in the tree with the listed size stays (a republish copies only what is new); any other
+        // file at its path, e.g. a damaged copy, is replaced.
+        let present: Int64? = stat(target.path, &info) == 0 ? Int64(info.st_size) : nil
+        if present != entry.size {
+            try TreeFile.replace(target) { output in try TreeFile.copy(from: blob, to: output) }
+        }
+        let existing = stat(signatureTarget.path, &info) == 0 && Int(info.st_size) == signature.count
+            ? FileManager.default.contents(atPath: signatureTarget.path) : nil
+        if existing != Data(signature) {
+            try TreeFile.replace(signatureTarget) { output in try TreeFile.write(signature, to: output, name: signatureTarget.path) }
+        }
     }
 
     /// Signs and writes `catalog.json`, `catalog.json.p7s` and `root.pem`; returns the catalog bytes.
@@ -297,5 +304,65 @@ public struct PublicationVerifier: Sendable {
             chunk.withUnsafeBytes { hasher.update($0) }
         }
         return (total, hasher.finalizeHex())
+    }
+}
+
+/// Plain POSIX file writing for publication trees: a tree can always be written again from the depot, so files are
+/// replaced atomically (write beside, then rename) without the cost of Foundation's copy and fsync per file.
+enum TreeFile {
+    /// Writes a new file through `body` beside `target`, then renames it over `target`.
+    static func replace(_ target: URL, _ body: (Int32) throws -> Void) throws {
+        let temporary = target.path + ".partial"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SigningError.fileUnreadable(temporary, "cannot create it: \(String(cString: strerror(errno)))")
+        }
+        do {
+            try body(fd)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw SigningError.fileUnreadable(target.path, "cannot move the new file into place: \(reason)")
+        }
+    }
+
+    /// Copies `source` into the open descriptor `output`.
+    static func copy(from source: URL, to output: Int32) throws {
+        let input = open(source.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else {
+            throw SigningError.fileUnreadable(source.path, "cannot open it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(input) }
+        var info = stat()
+        let size = fstat(input, &info) == 0 ? Int(info.st_size) : 1 << 20
+        var buffer = [UInt8](repeating: 0, count: min(1 << 20, max(size, 4096)))
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count == 0 { return }
+            guard count > 0 else {
+                if errno == EINTR { continue }
+                throw SigningError.fileUnreadable(source.path, "read failed: \(String(cString: strerror(errno)))")
+            }
+            try write(count == buffer.count ? buffer : Array(buffer[0..<count]), to: output, name: source.path)
+        }
+    }
+
+    /// Writes all of `bytes` to `fd`.
+    static func write(_ bytes: [UInt8], to fd: Int32, name: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else {
+                if written < 0, errno == EINTR { continue }
+                throw SigningError.fileUnreadable(name, "write failed: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
     }
 }
