@@ -256,11 +256,7 @@ extension CatalogService {
     /// certificate and the listed installers, signed with the edu key, version increasing, expiry from policy.
     public func publishEdu(to directory: URL? = nil, refresh: Bool = false, by actor: DepotUser) async throws -> EduPublicationSummary {
         try actor.require(.publish)
-        let directory = (directory ?? home.published.appendingPathComponent("edu", isDirectory: true)).standardizedFileURL
-        if directory.path.hasPrefix(blobs.root.path) || directory == home.root {
-            throw ServiceError(.invalidInput, code: "publish.directory",
-                "\(directory.path) overlaps the depot's own files; publish into an empty folder or leave --out away")
-        }
+        let directory = try publicationDirectory(directory, defaultName: "edu")
         let signer = try keyStore.signer(for: .edu)
         let root = try keyStore.rootCertificate()
         let policy = signingPolicy

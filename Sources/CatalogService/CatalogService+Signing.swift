@@ -330,11 +330,7 @@ extension CatalogService {
     public func publishCatalog(to directory: URL? = nil, refresh: Bool = false,
                                by actor: DepotUser) async throws -> PublicationSummary {
         try actor.require(.publish)
-        let directory = (directory ?? home.published.appendingPathComponent("catalog", isDirectory: true)).standardizedFileURL
-        if blobs.root.path.hasPrefix(directory.path + "/") || directory.path.hasPrefix(blobs.root.path) || directory == home.root {
-            throw ServiceError(.invalidInput, code: "publish.directory",
-                "\(directory.path) overlaps the depot's own files; publish into an empty folder or leave --out away")
-        }
+        let directory = try publicationDirectory(directory, defaultName: "catalog")
         let signer = try keyStore.signer(for: .catalog)
         let root = try keyStore.rootCertificate()
         let policy = signingPolicy
@@ -387,6 +383,20 @@ extension CatalogService {
                                 before: last.map { Snapshot.json(["version": $0.version]) }, after: Snapshot.json(summary))
             return summary
         }
+    }
+
+    /// `requested`, else `published/<defaultName>` in the home; refused when it would hold or lie inside the depot's
+    /// own files (a publication replaces files in its `packages/`).
+    func publicationDirectory(_ requested: URL?, defaultName: String) throws -> URL {
+        let directory = (requested ?? home.published.appendingPathComponent(defaultName, isDirectory: true)).standardizedFileURL
+        let path = directory.resolvingSymlinksInPath().path
+        let own = [home.root, blobs.root, home.keys, home.incoming].map { $0.resolvingSymlinksInPath().path }
+        if own.contains(where: { path == $0 || $0.hasPrefix(path + "/") }) || path.hasPrefix(blobs.root.resolvingSymlinksInPath().path + "/")
+            || path.hasPrefix(home.keys.resolvingSymlinksInPath().path + "/") {
+            throw ServiceError(.invalidInput, code: "publish.directory",
+                "\(directory.path) overlaps the depot's own files; publish into an empty folder or leave --out away")
+        }
+        return directory
     }
 
     /// Signed or published versions with a blob and a signature, as catalog entries, by program and version.

@@ -122,4 +122,17 @@ import Testing
         }
         #expect(rollback?.code == "signing.rollback")
     }
+
+    @Test func publishingIntoTheDepotsOwnFilesIsRefused() async throws {
+        let dir = try TemporaryDirectory()
+        let w = try await World.make(dir)
+        let home = w.service.home
+        for target in [home.root, home.blobs, home.blobs.appendingPathComponent("sha256"), home.keys, dir.url] {
+            let refused = await refusal { try await w.service.publishCatalog(to: target, by: w.rel) }
+            #expect(refused?.code == "publish.directory", "\(target.path)")
+            let eduRefused = await refusal { try await w.service.publishEdu(to: target, by: w.rel) }
+            #expect(eduRefused?.code == "publish.directory", "\(target.path)")
+        }
+        #expect(try await w.service.publishCatalog(to: dir.url.appendingPathComponent("www"), by: w.rel).version == 1)
+    }
 }
