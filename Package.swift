@@ -101,6 +101,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DepotTestSupport"]),
-        .testTarget(name: "EduServerTests", dependencies: ["EduServer", "Signing", "Whitelist", "DepotTestSupport"]),
+        .testTarget(name: "EduServerTests", dependencies: [
+            "EduServer", "Signing", "Whitelist", "DepotTestSupport", "DepotCrypto", "DepotModel", "DepotPolicy",
+        ]),
     ]
 )
