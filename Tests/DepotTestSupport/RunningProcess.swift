@@ -37,7 +37,7 @@ public final class RunningProcess: @unchecked Sendable {
         }
         guard let found else {
             let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             throw ToolError(message: "\(executable) did not print '\(readyMarker)' within \(Int(timeout)) s: \(text.suffix(500))")
         }
         ready = found
@@ -46,9 +46,10 @@ public final class RunningProcess: @unchecked Sendable {
     /// Everything the process wrote so far (stdout and stderr).
     public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
 
+    /// Stops the process with SIGKILL: a child of a test thread may inherit a signal mask that blocks SIGTERM.
     public func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
