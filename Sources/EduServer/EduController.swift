@@ -86,7 +86,6 @@ struct EduController {
     let fileIO = FileIO()
 
     func addRoutes(to group: RouterGroup<EduRequestContext>) {
-        group.get("schools/:id/whitelist", use: whitelist)
         group.get("packages/:sha256", use: package)
         group.post("schools/:id/installs", use: order)
         group.get("schools/:id/installs", use: installs)
@@ -95,9 +94,11 @@ struct EduController {
     // Hot path: everything was computed at load, so a request is a lookup and a header comparison.
     @Sendable func whitelist(_ request: Request, context: EduRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        guard let whitelist = publication.current().whitelists[id] else { throw EduServerError.unknownSchool(id) }
+        guard let whitelist = publication.current().whitelists[id] else {
+            let error = EduServerError.unknownSchool(id)
+            return EduResponse.error(status: .notFound, code: error.code, error.message)
+        }
         var headers = HTTPFields()
-        headers.reserveCapacity(5)
         headers[.eTag] = whitelist.etag
         headers[.vary] = "Accept-Encoding"
         headers[.cacheControl] = "no-cache"

@@ -24,6 +24,22 @@ public struct PublishedWhitelist: Sendable {
     let stamp: FileStamp
 }
 
+extension PublishedWhitelist {
+    /// The same whitelist under `stamp` (a refused newer file's, so it is not read again until it changes).
+    func stamped(_ stamp: FileStamp) -> PublishedWhitelist {
+        PublishedWhitelist(school: school, version: version, expires: expires, payload: payload,
+                           collectedThrough: collectedThrough, sha256: sha256, etag: etag, bytes: bytes,
+                           gzipped: gzipped, stamp: stamp)
+    }
+
+    /// The same whitelist under the school's current name and tier from a newer index.
+    func renamed(_ school: School) -> PublishedWhitelist {
+        PublishedWhitelist(school: school, version: version, expires: expires, payload: payload,
+                           collectedThrough: collectedThrough, sha256: sha256, etag: etag, bytes: bytes,
+                           gzipped: gzipped, stamp: stamp)
+    }
+}
+
 /// Everything the server answers from: the verified index and whitelists, and the packages they list.
 public struct EduSnapshot: Sendable {
     public let indexVersion: Int
@@ -31,6 +47,12 @@ public struct EduSnapshot: Sendable {
     /// sha256 → size of every package some school's whitelist lists.
     public let packages: [String: Int64]
     let indexStamp: FileStamp
+}
+
+extension EduSnapshot {
+    func withIndexStamp(_ stamp: FileStamp) -> EduSnapshot {
+        EduSnapshot(indexVersion: indexVersion, whitelists: whitelists, packages: packages, indexStamp: stamp)
+    }
 }
 
 /// What tells a changed file from an unchanged one without reading it.
@@ -91,10 +113,7 @@ public struct EduPublicationLoader: Sendable {
             let old = previous?.whitelists[entry.id]
             let url = directory.appendingPathComponent(EduLayout.schoolWhitelist(entry.id))
             if let old, let stamp = FileStamp(url), stamp == old.stamp, now < old.expires {
-                whitelists[entry.id] = PublishedWhitelist(
-                    school: school, version: old.version, expires: old.expires, payload: old.payload,
-                    collectedThrough: old.collectedThrough, sha256: old.sha256, etag: old.etag, bytes: old.bytes,
-                    gzipped: old.gzipped, stamp: old.stamp)
+                whitelists[entry.id] = old.renamed(school)
                 continue
             }
             do {
@@ -103,7 +122,8 @@ public struct EduPublicationLoader: Sendable {
                 guard let old, let logger else { throw error }
                 logger.error("keeping the last good whitelist", metadata: [
                     "school": "\(entry.id)", "version": "\(old.version)", "reason": "\(error.message)"])
-                whitelists[entry.id] = old
+                // Remember the refused file's stamp so it is not tried (and logged) again until it changes.
+                whitelists[entry.id] = old.stamped(FileStamp(url) ?? old.stamp)
             }
         }
         var packages: [String: Int64] = [:]
@@ -220,10 +240,12 @@ public final class EduPublication: Sendable {
             state.withLockedValue { $0.snapshot = fresh }
             logger.info("reloaded the published edu directory", metadata: [
                 "index": "\(fresh.indexVersion)", "schools": "\(fresh.whitelists.count)"])
-        } catch let error as any DepotError {
-            logger.error("keeping the last good edu directory", metadata: ["reason": "\(error.message)"])
         } catch {
-            logger.error("keeping the last good edu directory", metadata: ["reason": "\(error)"])
+            let reason = (error as? any DepotError)?.message ?? "\(error)"
+            logger.error("keeping the last good edu directory", metadata: ["reason": "\(reason)"])
+            // Not again until index.json changes once more.
+            let stamp = FileStamp(loader.directory.appendingPathComponent(EduLayout.indexFile)) ?? old.indexStamp
+            state.withLockedValue { $0.snapshot = old.withIndexStamp(stamp) }
         }
     }
 }
