@@ -66,7 +66,8 @@ let package = Package(
         // The edu whitelist server: its own process on the school network, reading only a published edu directory
         // and its own small store; it never opens the catalog database and holds no private key.
         .target(name: "EduServer", dependencies: [
-            "DepotModel", "DepotCrypto", "Signing", "Whitelist",
+            "DepotModel", "DepotCrypto", "Signing", "Whitelist", "CArchive",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -100,6 +101,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DepotTestSupport"]),
-        .testTarget(name: "EduServerTests", dependencies: ["EduServer", "Signing", "Whitelist", "DepotTestSupport"]),
+        .testTarget(name: "EduServerTests", dependencies: [
+            "EduServer", "Signing", "Whitelist", "DepotTestSupport", "DepotCrypto", "DepotModel", "DepotPolicy",
+        ]),
     ]
 )

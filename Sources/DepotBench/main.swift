@@ -269,3 +269,160 @@ if enabled("signing") {
     print(String(format: "verify-publication, hashes and lengths: %.3f s = %.1f×; with every package's CMS signature: %.3f s = %.1f×",
                  verifyHashes, verifyHashes / reference, verifyAll, verifyAll / reference))
 }
+
+if enabled("edu") {
+    // The edu server (issue 9): wrk on loopback against `depot edu serve` and nginx serving the same 2,000-app
+    // whitelist file, conditional GET (304) and full GET. Target: 304s ≥ 20,000 req/s and ≥ 0.5× nginx.
+    let seconds = Int(ProcessInfo.processInfo.environment["BENCH_EDU_SECONDS"] ?? "60") ?? 60
+    let apps = 2_000
+    print("\nEdu server: wrk -t2 -c64 -d\(seconds)s on loopback, a \(apps)-app whitelist, against nginx on the same file")
+    let eduDir = work.appendingPathComponent("edu")
+    let published = eduDir.appendingPathComponent("published")
+    try FileManager.default.createDirectory(at: published.appendingPathComponent("schools/bench"), withIntermediateDirectories: true)
+    let store = KeyStore(directory: eduDir.appendingPathComponent("keys"))
+    try store.initialise(validity: KeyValidity(), now: Date().addingTimeInterval(-3600))
+    let signer = try store.signer(for: .edu)
+    try FileManager.default.copyItem(at: store.rootCertificateURL, to: published.appendingPathComponent("root.pem"))
+    let issued = Date().addingTimeInterval(-60), expires = Date().addingTimeInterval(86_400)
+    func app(_ i: Int) -> JSONValue {
+        let sha = SHA256Hasher.hex("edu bench app \(i)")
+        return .object([
+            "program": .string("app-\(i)"), "name": .string("Bench app \(i)"), "version": .string("1.\(i % 50).0"),
+            "sha256": .string(sha), "size": .integer(Int64(1_000_000 + i)), "downloadPath": .string("packages/\(sha)"),
+            "platforms": .array([.string("windows")]), "installerType": .string("msi"), "silentSwitch": .string("/qn"),
+            "publisher": .string("Publisher \(i % 97) AB"), "productName": .string("Bench app \(i)"), "licence": .string("MIT"),
+            "licenceScope": .string("edu"), "needsSeat": .bool(i % 10 == 0), "seatsAvailable": .integer(100),
+            "category": .string("education"), "channel": .string("central"), "delivery": .string("self-install"),
+        ])
+    }
+    let whitelist: [String: JSONValue] = [
+        "format": .integer(1), "kind": .string("school"), "tier": .string("standard"), "school": .string("bench"),
+        "schoolName": .string("Bench skola"), "selfInstall": .bool(true), "fastChannel": .bool(false),
+        "updateCadence": .string("weekly"), "apps": .array((0..<apps).map(app)), "collectedThrough": .object([:]),
+    ]
+    let whitelistBytes = try SignedDocument.sign(payload: whitelist, type: "depot.edu.whitelist", version: 1, issued: issued,
+                                                 expires: expires, with: signer)
+    try Data(whitelistBytes).write(to: published.appendingPathComponent("schools/bench/whitelist.json"))
+    let index: [String: JSONValue] = [
+        "schools": .array([.object(["id": .string("bench"), "name": .string("Bench skola"), "tier": .string("standard")])]),
+        "tiers": .array([.string("standard")]),
+    ]
+    try Data(try SignedDocument.sign(payload: index, type: "depot.edu.index", version: 1, issued: issued, expires: expires,
+                                     with: signer)).write(to: published.appendingPathComponent("index.json"))
+    let www = eduDir.appendingPathComponent("www/edu/v1/schools/bench")
+    try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+    try Data(whitelistBytes).write(to: www.appendingPathComponent("whitelist"))
+    print(String(format: "whitelist: %.2f MB signed JSON", Double(whitelistBytes.count) / 1e6))
+
+    /// Starts a process and waits for `marker` in its output; returns the process and the rest of that line.
+    func start(_ argv: [String], marker: String?, log: URL) -> Process {
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        process.standardOutput = try! FileHandle(forWritingTo: log)
+        process.standardError = try! FileHandle(forWritingTo: log)
+        process.standardInput = FileHandle.nullDevice
+        try! process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        return process
+    }
+    func waitFor(_ marker: String, in log: URL) -> String {
+        for _ in 0..<200 {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: marker) { return text[range.upperBound...].split(separator: "\n").first.map(String.init) ?? "" }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        fatalError("no '\(marker)' in \(log.path): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+    func capture(_ argv: [String]) -> String {
+        let out = eduDir.appendingPathComponent("capture-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        process.standardOutput = try! FileHandle(forWritingTo: out)
+        process.standardError = FileHandle.nullDevice
+        try! process.run()
+        process.waitUntilExit()
+        return (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+    }
+
+    let eduLog = eduDir.appendingPathComponent("edu.log")
+    let eduServer = start([depot, "edu", "serve", "--from", published.path, "--state", eduDir.appendingPathComponent("state").path,
+                           "--port", "0"], marker: nil, log: eduLog)
+    let eduBase = waitFor("listening on ", in: eduLog)
+    let nginxPort = 20_000 + Int(getpid() % 20_000)
+    let nginxDir = eduDir.appendingPathComponent("nginx")
+    try FileManager.default.createDirectory(at: nginxDir, withIntermediateDirectories: true)
+    let conf = """
+        worker_processes auto;
+        daemon off;
+        pid \(nginxDir.path)/nginx.pid;
+        error_log \(nginxDir.path)/error.log;
+        events { worker_connections 4096; }
+        http {
+            access_log off;
+            etag on;
+            default_type application/json;
+            client_body_temp_path \(nginxDir.path)/body;
+            proxy_temp_path \(nginxDir.path)/proxy;
+            fastcgi_temp_path \(nginxDir.path)/fastcgi;
+            uwsgi_temp_path \(nginxDir.path)/uwsgi;
+            scgi_temp_path \(nginxDir.path)/scgi;
+            server { listen 127.0.0.1:\(nginxPort); root \(eduDir.path)/www; }
+        }
+        """
+    try conf.write(to: nginxDir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
+    let nginxBinary = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "nginx"
+    let nginx = start([nginxBinary, "-p", nginxDir.path, "-e", "\(nginxDir.path)/error.log", "-c", nginxDir.appendingPathComponent("nginx.conf").path],
+                      marker: nil, log: nginxDir.appendingPathComponent("stdout.log"))
+    let nginxBase = "http://127.0.0.1:\(nginxPort)"
+    defer {
+        kill(eduServer.processIdentifier, SIGKILL)
+        kill(nginx.processIdentifier, SIGQUIT)
+        nginx.waitUntilExit()
+    }
+
+    func etag(_ url: String) -> String {
+        let headers = capture(["curl", "-sS", "-D", "-", "-o", "/dev/null", url])
+        for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("etag:") {
+            return line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+        }
+        fatalError("no ETag from \(url): \(headers)")
+    }
+    struct WrkResult { var rate: Double; var errors: Int; var requests: Int }
+    func wrk(_ url: String, headers: [String]) -> WrkResult {
+        var argv = ["wrk", "-t2", "-c64", "-d\(seconds)s"]
+        for header in headers { argv += ["-H", header] }
+        let text = capture(argv + [url])
+        var result = WrkResult(rate: 0, errors: 0, requests: 0)
+        for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("Requests/sec:") { result.rate = Double(line.dropFirst(13).trimmingCharacters(in: .whitespaces)) ?? 0 }
+            if line.hasPrefix("Non-2xx or 3xx responses:") { result.errors += Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) ?? 0 }
+            if line.hasPrefix("Socket errors:") {
+                result.errors += line.split(separator: ",").compactMap { Int($0.split(separator: " ").last ?? "") }.reduce(0, +)
+            }
+            if line.contains("requests in") { result.requests = Int(line.split(separator: " ").first ?? "") ?? 0 }
+        }
+        if result.rate == 0 { print("wrk said: \(text)") }
+        return result
+    }
+    let path = "/edu/v1/schools/bench/whitelist"
+    let eduTag = etag(eduBase + path), nginxTag = etag(nginxBase + path)
+    var rows: [[String]] = [["request", "depot edu (req/s)", "nginx (req/s)", "ratio", "errors (edu/nginx)", "target", ""]]
+    for (name, eduHeaders, nginxHeaders, target) in [
+        ("304 If-None-Match", ["If-None-Match: \(eduTag)"], ["If-None-Match: \(nginxTag)"], 20_000.0),
+        ("full GET", [String](), [String](), 0.0),
+    ] {
+        let ours = wrk(eduBase + path, headers: eduHeaders)
+        let reference = wrk(nginxBase + path, headers: nginxHeaders)
+        let ratio = ours.rate / max(reference.rate, 1)
+        let ok = ours.errors == 0 && ratio >= 0.5 && ours.rate >= target
+        rows.append([name, String(format: "%.0f", ours.rate), String(format: "%.0f", reference.rate), String(format: "%.2f", ratio),
+                     "\(ours.errors)/\(reference.errors)", target > 0 ? "≥ 20000 and ≥ 0.5×" : "≥ 0.5×", ok ? "ok" : "BELOW TARGET"])
+    }
+    var widths = rows[0].map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    for row in rows { print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")) }
+}

@@ -1,1 +1,0 @@
-// The edu server: see Package.swift. Filled in by the edu-server work.
