@@ -1,11 +1,15 @@
 import ArgumentParser
 import CatalogService
+import DepotModel
+import EduServer
 import Foundation
 import Whitelist
 
 extension EduCommand {
     /// Commands run on the catalog host: schools, publish, collect, export.
-    static let catalogSide: [any ParsableCommand.Type] = [EduSchoolsCommand.self, EduPublishCommand.self, EduExportCommand.self]
+    static let catalogSide: [any ParsableCommand.Type] = [
+        EduSchoolsCommand.self, EduPublishCommand.self, EduCollectCommand.self, EduExportCommand.self,
+    ]
 }
 
 struct EduSchoolsCommand: AsyncParsableCommand {
@@ -143,5 +147,36 @@ struct EduExportCommand: AsyncParsableCommand {
             try file.data.write(to: directory.appendingPathComponent(file.name), options: .atomic)
             print(directory.appendingPathComponent(file.name).path)
         }
+    }
+}
+
+struct EduCollectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Bring an edu server's recorded installs into the catalog (seats and invoice lines); running it twice counts nothing twice.")
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var actor: ActorOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "The edu server's --state directory (or a copy of it).") var from: String
+
+    func run() async throws {
+        let directory = URL(fileURLWithPath: from, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(EduStore.fileName).path) else {
+            throw DepotFailure(.invalidInput, code: "edu.collect.state",
+                "\(directory.path) holds no \(EduStore.fileName); give the --state directory of 'depot edu serve'")
+        }
+        let store = try EduStore(directory: directory)
+        let installs = try store.installs(after: 0).map {
+            EduInstallInput(id: $0.id ?? 0, school: $0.school, program: $0.program, version: $0.version, quantity: $0.quantity,
+                            devices: $0.deviceList, group: $0.groupName, requestedBy: $0.requestedBy, requestedAt: $0.requestedAt)
+        }
+        let service = try home.service()
+        let summary = try await service.collectEduInstalls(serverId: store.serverID, installs: installs, by: try await actor.actor(service))
+        if output.json { return try Output.json(summary) }
+        print("Edu server \(summary.serverId): \(summary.collected) install\(summary.collected == 1 ? "" : "s") collected"
+            + (summary.alreadyCollected > 0 ? ", \(summary.alreadyCollected) collected before (counted once)" : "") + ".")
+        if !summary.orders.isEmpty { print("Orders: \(summary.orders.joined(separator: ", "))") }
+        for line in summary.overuse { Output.error("seats overused: \(line)") }
     }
 }
