@@ -292,11 +292,10 @@ extension CatalogService {
                 .canonicalBytes)
 
             let last = try PublicationRecord.latest(db, kind: "edu")
-            let unchanged = last?.contentDigest == digest && last?.directory == directory.path
+            let (unchanged, fresh) = Self.compare(last, digest: digest, directory: directory, at: at, policy: policy)
             let counts = Dictionary(payloads.map { ($0.subject, $0.apps.count) }, uniquingKeysWith: { a, _ in a })
             let hashes = Set(payloads.flatMap { $0.apps.map(\.sha256) })
-            if refresh, unchanged, let last, let lastExpiry = Timestamp.parse(last.expires),
-               lastExpiry.timeIntervalSince(at) > Double(policy.refreshWhenDaysLeft) * 86_400 {
+            if refresh, fresh, let last {
                 return EduPublicationSummary(action: "unchanged", version: last.version, directory: directory.path, issued: last.issued,
                                              expires: last.expires, whitelists: counts, packages: hashes.count, skipped: skipped)
             }

@@ -92,16 +92,13 @@ extension CatalogService {
              try self.programReleases(db, policies.currency))
         }
         let deadlines = CurrencyEvaluator.report(facts, policy: policies.currency, at: today).deadlines
-        var waves: [Wave] = []
-        for record in records {
-            // The notice runs from the day the upgrade was announced, so the plan does not drift as days pass.
-            let announced = Timestamp.parse(record.createdAt) ?? now
-            let upgrade = ScheduledUpgrade(program: record.program, toVersion: record.toVersion, rings: record.rings,
-                                           start: record.start.flatMap(CalendarDate.init))
-            waves += UpgradeScheduler.plan(upgrades: [upgrade], windows: policies.maintenanceWindows,
-                                           currency: policies.currency, deadlines: deadlines, now: announced)
+        // The notice runs from the day each upgrade was announced, so the plan does not drift as days pass.
+        let upgrades = records.map {
+            ScheduledUpgrade(program: $0.program, toVersion: $0.toVersion, rings: $0.rings, start: $0.start.flatMap(CalendarDate.init),
+                             announced: Timestamp.parse($0.createdAt))
         }
-        Self.flagConflicts(&waves)
+        let waves = UpgradeScheduler.plan(upgrades: upgrades, windows: policies.maintenanceWindows, currency: policies.currency,
+                                          deadlines: deadlines, now: now)
         return SchedulePlan(upgrades: records.map(ScheduledUpgradeView.init), waves: waves,
                             timeZone: policies.maintenanceWindows.timeZoneIdentifier)
     }
@@ -120,27 +117,5 @@ extension CatalogService {
         // Stamped with the newest announcement, not the wall clock, so an unchanged schedule exports identically.
         let stamp = plan.upgrades.compactMap { Timestamp.parse($0.createdAt) }.max() ?? Date(timeIntervalSince1970: 0)
         return CalendarExport.ics(waves: plan.waves, timeZoneIdentifier: plan.timeZone, stamp: stamp, names: names)
-    }
-
-    /// Waves planned one upgrade at a time (each from its own announcement) are checked against each other here:
-    /// two waves that overlap in one ring are a conflict, as `UpgradeScheduler` flags within one call.
-    static func flagConflicts(_ waves: inout [Wave]) {
-        var byRing: [String: [Int]] = [:]
-        for (i, wave) in waves.enumerated() where wave.start != nil { byRing[wave.ring, default: []].append(i) }
-        for (_, members) in byRing {
-            let sorted = members.sorted { (waves[$0].start ?? .distantPast) < (waves[$1].start ?? .distantPast) }
-            for (position, i) in sorted.enumerated() {
-                guard let end = waves[i].end else { continue }
-                for j in sorted[(position + 1)...] {
-                    guard let otherStart = waves[j].start, otherStart < end else { break }
-                    let a = waves[i], b = waves[j]
-                    if a.flags.contains(where: { $0.kind == .conflict && $0.message.contains("\(b.program) to \(b.version)") }) { continue }
-                    waves[i].flags.append(WaveFlag(kind: .conflict, message: "ring \(a.ring) also upgrades \(b.program) to "
-                        + "\(b.version) in this window (\(b.localStart ?? "?")); move one with `--start`"))
-                    waves[j].flags.append(WaveFlag(kind: .conflict, message: "ring \(b.ring) also upgrades \(a.program) to "
-                        + "\(a.version) in this window (\(a.localStart ?? "?")); move one with `--start`"))
-                }
-            }
-        }
     }
 }

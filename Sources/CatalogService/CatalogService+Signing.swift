@@ -344,9 +344,8 @@ extension CatalogService {
             let packages = listed.map(\.package)
             let digest = SHA256Hasher.hex(try JSONValue(encoding: packages).canonicalBytes)
             let last = try PublicationRecord.latest(db, kind: "catalog")
-            let unchanged = last?.contentDigest == digest && last?.directory == directory.path
-            if refresh, unchanged, let last, let lastExpiry = Timestamp.parse(last.expires),
-               lastExpiry.timeIntervalSince(at) > Double(policy.refreshWhenDaysLeft) * 86_400 {
+            let (unchanged, fresh) = Self.compare(last, digest: digest, directory: directory, at: at, policy: policy)
+            if refresh, fresh, let last {
                 let catalog = directory.appendingPathComponent(Publication.catalogFile)
                 let bytes = try? Data(contentsOf: catalog)
                 return PublicationSummary(action: "unchanged", version: last.version, directory: directory.path,
@@ -385,14 +384,24 @@ extension CatalogService {
         }
     }
 
+    /// Whether the last publication of a kind already holds `digest` in `directory` (`unchanged`), and whether it
+    /// also has more than `refreshWhenDaysLeft` days left (`fresh`: `--refresh` then writes nothing).
+    static func compare(_ last: PublicationRecord?, digest: String, directory: URL, at: Date,
+                        policy: SigningPolicy) -> (unchanged: Bool, fresh: Bool) {
+        guard let last, last.contentDigest == digest, last.directory == directory.path else { return (false, false) }
+        let left = Timestamp.parse(last.expires).map { $0.timeIntervalSince(at) } ?? 0
+        return (true, left > Double(policy.refreshWhenDaysLeft) * 86_400)
+    }
+
     /// `requested`, else `published/<defaultName>` in the home; refused when it would hold or lie inside the depot's
     /// own files (a publication replaces files in its `packages/`).
     func publicationDirectory(_ requested: URL?, defaultName: String) throws -> URL {
         let directory = (requested ?? home.published.appendingPathComponent(defaultName, isDirectory: true)).standardizedFileURL
         let path = directory.resolvingSymlinksInPath().path
-        let own = [home.root, blobs.root, home.keys, home.incoming].map { $0.resolvingSymlinksInPath().path }
-        if own.contains(where: { path == $0 || $0.hasPrefix(path + "/") }) || path.hasPrefix(blobs.root.resolvingSymlinksInPath().path + "/")
-            || path.hasPrefix(home.keys.resolvingSymlinksInPath().path + "/") {
+        let holdsHome = home.root.resolvingSymlinksInPath().path.hasPrefix(path + "/")
+        let insideOwn = [home.root, blobs.root, home.keys, home.incoming].map { $0.resolvingSymlinksInPath().path }
+            .contains { path == $0 || ($0 != home.root.resolvingSymlinksInPath().path && path.hasPrefix($0 + "/")) }
+        if holdsHome || insideOwn {
             throw ServiceError(.invalidInput, code: "publish.directory",
                 "\(directory.path) overlaps the depot's own files; publish into an empty folder or leave --out away")
         }

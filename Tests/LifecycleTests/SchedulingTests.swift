@@ -37,6 +37,18 @@ struct SchedulingTests {
         #expect(waves[0].uid == "mozilla-firefox-128.0-pilot@depot.schedule")
     }
 
+    @Test("the notice runs from the announcement, not from the day the plan is looked at")
+    func noticeFromAnnouncement() throws {
+        var upgrade = Self.browserUpgrade()
+        upgrade.announced = LifecyclePolicies.local("2026-03-02 10:00")
+        let later = UpgradeScheduler.plan(upgrades: [upgrade], windows: windows, currency: currency,
+                                          now: LifecyclePolicies.local("2026-03-06 10:00"))
+        #expect(later.first?.localStart == "2026-03-09T10:00:00+01:00")
+        let unannounced = UpgradeScheduler.plan(upgrades: [Self.browserUpgrade()], windows: windows, currency: currency,
+                                                now: LifecyclePolicies.local("2026-03-06 10:00"))
+        #expect(unannounced.first?.localStart != "2026-03-09T10:00:00+01:00")
+    }
+
     @Test("a wave that ends after the currency deadline is flagged as a violation")
     func violationFlag() throws {
         let waves = UpgradeScheduler.plan(upgrades: [Self.browserUpgrade()], windows: windows, currency: currency,

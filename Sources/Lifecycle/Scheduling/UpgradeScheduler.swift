@@ -46,7 +46,7 @@ public enum UpgradeScheduler {
                     continue
                 }
                 let notice = max(environment.noticeDays, programNotice)
-                var earliest = clock.adding(days: notice, to: now)
+                var earliest = clock.adding(days: notice, to: upgrade.announced ?? now)
                 if let start = upgrade.start { earliest = max(earliest, start.start(in: zone)) }
                 if let previousEnd { earliest = max(earliest, previousEnd) }
                 if let slot = firstSlot(in: environment, policy: policy, from: earliest, minimum: minimum,

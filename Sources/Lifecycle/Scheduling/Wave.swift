@@ -11,13 +11,17 @@ public struct ScheduledUpgrade: Sendable, Hashable, Codable {
     public var rings: [String]
     /// The first day the first wave may run; nil means as soon as the notice allows.
     public var start: CalendarDate?
+    /// When the upgrade was announced (scheduled): the notice period runs from then, so a stored plan does not
+    /// drift as days pass. Nil means the planner's `now`.
+    public var announced: Date?
 
     /// An upgrade in code.
-    public init(program: String, toVersion: String, rings: [String], start: CalendarDate? = nil) {
+    public init(program: String, toVersion: String, rings: [String], start: CalendarDate? = nil, announced: Date? = nil) {
         self.program = program
         self.toVersion = toVersion
         self.rings = rings
         self.start = start
+        self.announced = announced
     }
 }
 
@@ -37,12 +41,6 @@ public struct WaveFlag: Sendable, Hashable, Codable {
     public var kind: WaveFlagKind
     /// The problem and what to do about it.
     public var message: String
-
-    /// A flag in code (the catalog service flags conflicts between upgrades planned one at a time).
-    public init(kind: WaveFlagKind, message: String) {
-        self.kind = kind
-        self.message = message
-    }
 }
 
 /// One ring's part of an upgrade, placed in a maintenance window.
