@@ -85,6 +85,6 @@ enum Output {
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data("depot: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("depot: \(SafeText.line(text, limit: 2048))\n".utf8))
     }
 }
