@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "Signing", dependencies: ["DepotModel", "DepotCrypto"]),
         .target(name: "Lifecycle", dependencies: ["DepotModel", "DepotPolicy"]),
         .target(name: "Whitelist", dependencies: ["DepotModel", "DepotPolicy"]),
+        // Install tests: the runner interface and the Wine runner (overlayfs, bubblewrap, process groups).
+        .target(name: "Sandbox", dependencies: ["DepotModel", "DepotCrypto"]),
 
         .target(name: "Storage", dependencies: [
             "DepotModel", "DepotCrypto",
@@ -51,7 +53,7 @@ let package = Package(
         ]),
         .target(name: "CatalogService", dependencies: [
             "DepotModel", "DepotCrypto", "DepotPolicy", "Storage", "Inspection", "Lifecycle", "Licensing", "Classification",
-            "Signing", "Whitelist",
+            "Signing", "Whitelist", "Sandbox",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
@@ -97,6 +99,7 @@ let package = Package(
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "DepotTestSupport"]),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "DepotTestSupport"]),
         .testTarget(name: "WhitelistTests", dependencies: ["Whitelist", "DepotTestSupport"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DepotTestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "DepotCrypto", "DepotTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),

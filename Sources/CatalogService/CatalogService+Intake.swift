@@ -21,6 +21,11 @@ public struct SubmissionView: Codable, Sendable, Equatable {
     public var costReference: String?
     public var facts: InstallerFacts?
     public var error: String?
+    /// `simple` or `complex` once classified, with every reason (observed ones end "(observed during the install test)").
+    public var tier: String?
+    public var tierReasons: [String]?
+    /// How the latest test was made: "tested automatically (Wine 8.0, template …)" or "attested by NAME", and its result.
+    public var lastTest: String?
 }
 
 /// What the packager confirms or corrects; nil keeps what was inspected.
@@ -243,6 +248,8 @@ extension CatalogService {
     static func view(_ db: Database, _ s: SubmissionRecord) throws -> SubmissionView {
         var state = "quarantined"
         var program: String?, version: String?, publisher: String?, platforms: [String] = []
+        var classification: ClassificationRecord?
+        var test: PackageTestRecord?
         if let versionId = s.packageVersionId, let v = try PackageVersionRecord.fetchOne(db, key: versionId),
            let p = try ProgramRecord.fetchOne(db, key: v.programId) {
             state = v.state.rawValue
@@ -250,11 +257,18 @@ extension CatalogService {
             version = v.version
             publisher = p.publisher
             platforms = v.platforms
+            classification = try ClassificationRecord.filter(ClassificationRecord.Columns.packageVersionId == versionId).fetchOne(db)
+            test = try PackageTestRecord.filter(PackageTestRecord.Columns.packageVersionId == versionId)
+                .order(PackageTestRecord.Columns.id.desc).fetchOne(db)
         }
         return SubmissionView(id: s.id!, state: state, fileName: s.fileName, sha256: s.sha256, size: s.size,
                               submitter: s.submitter, submittedAt: s.submittedAt, program: program, version: version,
                               publisher: publisher, platforms: platforms, costReference: s.costReference, facts: s.facts,
-                              error: s.error)
+                              error: s.error, tier: classification?.tier, tierReasons: classification?.reasons,
+                              lastTest: test.map { t in
+                                  (t.mode == "auto" ? (t.runner ?? "tested automatically") : "attested by \(t.testedBy)")
+                                      + ": " + (t.passed ? "passed" : "failed") + " at \(t.testedAt)"
+                              })
     }
 
     /// A program id from a display name: lowercase ASCII letters and digits joined by single hyphens.

@@ -8,6 +8,7 @@ import Storage
 
 /// A recorded test run as testers and signers see it.
 public struct TestView: Codable, Sendable, Equatable {
+    public var id: Int64
     public var submission: Int64
     public var program: String
     public var version: String
@@ -19,6 +20,14 @@ public struct TestView: Codable, Sendable, Equatable {
     public var testedAt: String
     /// The version's state after the test: `tested` when it passed, `classified` when it failed.
     public var state: PackageState
+    /// `manual` (a person's word, "attested by NAME") or `auto` (the install sandbox).
+    public var mode: String
+    /// "attested by NAME" or "tested automatically (Wine 8.0, template …)".
+    public var kind: String
+    /// Why an automatic test failed, one sentence per check.
+    public var reasons: [String]
+    /// False when a failed automatic test only warns (testing.yaml `sandboxFailure: warn`).
+    public var blocking: Bool
 }
 
 /// A package's certification: the signature stored beside its blob.
@@ -305,9 +314,11 @@ extension CatalogService {
 
     static func testView(_ db: Database, _ record: PackageTestRecord, submission: SubmissionRecord,
                          version: PackageVersionRecord) throws -> TestView {
-        TestView(submission: submission.id!, program: try programSlug(db, version), version: version.version,
+        TestView(id: record.id ?? 0, submission: submission.id!, program: try programSlug(db, version), version: version.version,
                  passed: record.passed, notes: record.notes, evidence: record.evidenceName, evidenceSha256: record.evidenceSha256,
-                 testedBy: record.testedBy, testedAt: record.testedAt, state: version.state)
+                 testedBy: record.testedBy, testedAt: record.testedAt, state: version.state, mode: record.mode,
+                 kind: record.mode == "auto" ? (record.runner ?? "tested automatically") : "attested by \(record.testedBy)",
+                 reasons: record.reasons, blocking: record.blocking)
     }
 
     static func signatureView(_ db: Database, _ record: PackageSignatureRecord, submission: SubmissionRecord,

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Inspection
 import Logging
+import Sandbox
 import Storage
 
 /// The use cases of the catalog. Each state change is one method, one transaction and one audit event;
@@ -19,6 +20,8 @@ public struct CatalogService: Sendable {
     public var progressThresholdBytes: Int64 = 50_000_000
     /// Limits on what intake reads: size, entries, ratio, nesting.
     public var intakeLimits: InspectionLimits
+    /// Where automatic install tests run; nil means Wine under `<home>/sandbox` (see `WineRunner`).
+    public var installTestRunner: (any InstallTestRunner)?
 
     public init(home: DepotHome, database: AppDatabase, clock: any DepotClock = SystemClock(), logger: Logger,
                 intakeLimits: InspectionLimits = .standard) {

@@ -32,5 +32,12 @@ struct ClassifyCommand: AsyncParsableCommand {
         for reason in view.reasons { print("  - \(reason)") }
         let amount = NSDecimalNumber(decimal: view.price.amount).stringValue
         print("Price: \(amount) \(view.price.currency) excl. VAT\(view.includedInQuota ? " (included in the month's volume: packaging number \(view.positionInMonth))" : "").")
+        // testing.yaml autoTestAfterClassification: the install test follows at once.
+        if let outcome = try await service.testAfterClassification(submission: id, by: try await actor.actor(service), progress: { step in
+            FileHandle.standardError.write(Data("… \(step)\n".utf8))
+        }) {
+            print("")
+            TestReport.print(outcome)
+        }
     }
 }

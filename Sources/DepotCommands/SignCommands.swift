@@ -4,36 +4,6 @@ import DepotModel
 import Foundation
 import Signing
 
-struct TestCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "test", abstract: "Record the test of a classified package: passed or failed, with notes and evidence.")
-
-    @OptionGroup var home: HomeOptions
-    @OptionGroup var actor: ActorOptions
-    @OptionGroup var output: OutputOptions
-    @Argument(help: "The submission id.") var id: Int64
-    @Flag(help: "The package passed its test.") var passed = false
-    @Flag(help: "The package failed its test.") var failed = false
-    @Option(help: "What was tested and what was seen.") var notes: String
-    @Option(help: "A file to keep as evidence (a log, screenshots in an archive); stored by hash.") var evidence: String?
-
-    func validate() throws {
-        guard passed != failed else { throw ValidationError("say --passed or --failed (exactly one)") }
-    }
-
-    func run() async throws {
-        let service = try home.service()
-        let view = try await service.recordTest(submission: id, passed: passed, notes: notes,
-                                                evidence: evidence.map { URL(fileURLWithPath: $0) },
-                                                by: try await actor.actor(service))
-        if output.json { return try Output.json(view) }
-        print("Submission \(view.submission): \(view.program) \(view.version) \(view.passed ? "passed" : "failed") its test "
-            + "(recorded by \(view.testedBy)); it is now \(view.state.rawValue).")
-        if let sha = view.evidenceSha256 { print("Evidence \(view.evidence ?? "") stored as sha256 \(sha).") }
-        if view.passed { print("Next: another person signs it with 'depot sign \(view.submission) --as SIGNER'.") }
-    }
-}
-
 struct SignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",

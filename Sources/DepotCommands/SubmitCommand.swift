@@ -82,6 +82,11 @@ struct SubmissionsCommand: AsyncParsableCommand {
             if let cost = s.costReference { print("cost reference   \(cost)") }
             if let error = s.error { print("quarantined      \(error)") }
             if let facts = s.facts { FactsPrinter.print(facts) }
+            if let tier = s.tier {
+                print("packaging        \(tier)")
+                for reason in s.tierReasons ?? [] { print("  - \(SafeText.line(reason, limit: 300))") }
+            }
+            if let test = s.lastTest { print("last test        \(SafeText.line(test, limit: 300))") }
         }
     }
 }

@@ -20,11 +20,13 @@ public struct PolicySet: Sendable, Equatable {
     public var maintenanceWindows: MaintenanceWindowPolicy
     /// From `signing.yaml`.
     public var signing: SigningPolicy
+    /// From `testing.yaml`.
+    public var testing: TestingPolicy
 
     /// Builds a set in code (tests, tools).
     public init(intake: IntakePolicy, licences: LicencePolicy, classification: ClassificationPolicy,
                 pricing: PricingPolicy, currency: CurrencyPolicy, pruning: PruningPolicy, eduTiers: EduTierPolicy,
-                maintenanceWindows: MaintenanceWindowPolicy, signing: SigningPolicy) {
+                maintenanceWindows: MaintenanceWindowPolicy, signing: SigningPolicy, testing: TestingPolicy = TestingPolicy()) {
         self.intake = intake
         self.licences = licences
         self.classification = classification
@@ -34,13 +36,14 @@ public struct PolicySet: Sendable, Equatable {
         self.eduTiers = eduTiers
         self.maintenanceWindows = maintenanceWindows
         self.signing = signing
+        self.testing = testing
     }
 
     /// The files a policy directory must hold, in the order they are checked and reported.
     public static let fileNames: [String] = [
         IntakePolicy.fileName, LicencePolicy.fileName, ClassificationPolicy.fileName, PricingPolicy.fileName,
         CurrencyPolicy.fileName, PruningPolicy.fileName, EduTierPolicy.fileName,
-        MaintenanceWindowPolicy.fileName, SigningPolicy.fileName,
+        MaintenanceWindowPolicy.fileName, SigningPolicy.fileName, TestingPolicy.fileName,
     ]
 
     /// Loads and validates every policy file in `directory`. Throws one `PolicyError` listing every problem in
@@ -70,15 +73,16 @@ public struct PolicySet: Sendable, Equatable {
         let eduTiers = load(EduTierPolicy.self)
         let windows = load(MaintenanceWindowPolicy.self)
         let signing = load(SigningPolicy.self)
+        let testing = load(TestingPolicy.self)
         problems += strayFiles(in: folder, prefix: prefix)
         guard problems.isEmpty, let intake, let licences, let classification, let pricing, let currency, let pruning,
-              let eduTiers, let windows, let signing else {
+              let eduTiers, let windows, let signing, let testing else {
             throw PolicyError(problems: problems.isEmpty
                 ? [PolicyProblem(file: prefix, message: "the policy files could not be read")] : problems)
         }
         return PolicySet(intake: intake, licences: licences, classification: classification, pricing: pricing,
                          currency: currency, pruning: pruning, eduTiers: eduTiers, maintenanceWindows: windows,
-                         signing: signing)
+                         signing: signing, testing: testing)
     }
 
     private static func strayFiles(in folder: URL, prefix: String) -> [PolicyProblem] {

@@ -532,7 +532,7 @@ enum OpenAPIDocument {
       },
       "post": {
         "operationId": "recordTest",
-        "summary": "Record a package test.",
+        "summary": "Run the automatic install test ({\"mode\": \"auto\"}: install, detect and uninstall in the Wine sandbox) or record a person's test.",
         "tags": [
           "signing"
         ],
@@ -554,11 +554,15 @@ enum OpenAPIDocument {
             "application/json": {
               "schema": {
                 "type": "object",
-                "required": [
-                  "passed",
-                  "notes"
-                ],
                 "properties": {
+                  "mode": {
+                    "type": "string",
+                    "enum": [
+                      "auto",
+                      "manual"
+                    ],
+                    "description": "auto runs the install sandbox and answers with the test, its evidence and any reclassification; manual (the default) records passed and notes."
+                  },
                   "passed": {
                     "type": "boolean"
                   },
@@ -597,6 +601,58 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Error"
           },
           "422": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
+    "/submissions/{id}/tests/{test}/evidence": {
+      "get": {
+        "operationId": "testEvidence",
+        "summary": "The evidence of an automatic install test: exit codes, log tails, what changed, the detection rule, leftovers, the verdict and its reasons.",
+        "tags": [
+          "signing"
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The submission's id.",
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          },
+          {
+            "name": "test",
+            "in": "path",
+            "required": true,
+            "description": "The test's id (from GET /submissions/{id}/tests).",
+            "schema": {
+              "type": "integer",
+              "format": "int64"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The evidence document.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "403": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
             "$ref": "#/components/responses/Error"
           }
         }

@@ -8,9 +8,11 @@ import Hummingbird
 struct SigningController {
     let service: CatalogService
 
+    /// `{"mode": "auto"}` runs the install sandbox; `{"passed": true, "notes": "…"}` records a person's test.
     struct TestBody: Decodable {
-        var passed: Bool
-        var notes: String
+        var mode: String?
+        var passed: Bool?
+        var notes: String?
     }
 
     func addRoutes(to group: RouterGroup<DepotRequestContext>) {
@@ -21,8 +23,24 @@ struct SigningController {
             let user = try context.requireUser()
             let id = try context.pathID()
             let body = try await LicenceController.decode(TestBody.self, request, context)
-            return try JSONResponse.make(try await service.recordTest(submission: id, passed: body.passed, notes: body.notes, by: user),
-                                         status: .created)
+            switch body.mode ?? "manual" {
+            case "auto":
+                return try JSONResponse.make(try await service.autoTest(submission: id, by: user), status: .created)
+            case "manual":
+                guard let passed = body.passed else {
+                    throw ServiceError(.invalidInput, code: "test.body",
+                        "say {\"mode\": \"auto\"} to run the install sandbox, or {\"passed\": true|false, \"notes\": \"…\"} to record a test")
+                }
+                return try JSONResponse.make(try await service.recordTest(submission: id, passed: passed, notes: body.notes ?? "", by: user),
+                                             status: .created)
+            default:
+                throw ServiceError(.invalidInput, code: "test.mode", "unknown test mode '\(body.mode ?? "")'; use \"auto\" or \"manual\"")
+            }
+        }
+        group.get("submissions/:id/tests/:test/evidence") { _, context in
+            let test = try context.parameters.require("test", as: Int64.self)
+            return try JSONResponse.make(try await service.testEvidence(submission: try context.pathID(), test: test,
+                                                                        by: try context.requireUser()))
         }
         group.post("submissions/:id/signature") { _, context in
             let view = try await service.sign(submission: try context.pathID(), by: try context.requireUser())

@@ -17,7 +17,15 @@ struct SubmissionController {
             try JSONResponse.make(try await service.submission(id: try context.pathID(), by: try context.requireUser()))
         }
         group.post("submissions/:id/classification") { _, context in
-            try JSONResponse.make(try await service.classify(submission: try context.pathID(), by: try context.requireUser()))
+            let user = try context.requireUser()
+            let id = try context.pathID()
+            let view = try await service.classify(submission: id, by: user)
+            // testing.yaml autoTestAfterClassification: the install test runs after the answer; its record and audit
+            // event appear under GET /submissions/{id}/tests when it ends.
+            if service.testingPolicy.autoTestAfterClassification {
+                Task { [service] in _ = try? await service.testAfterClassification(submission: id, by: user) }
+            }
+            return try JSONResponse.make(view)
         }
     }
 

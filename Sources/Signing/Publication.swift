@@ -20,6 +20,8 @@ public struct PublishedPackage: Sendable, Codable, Equatable {
     public var scope: String?
     public var platforms: [String]?
     public var tier: String?
+    /// How the version was tested, and what an automatic test observed (for deployment tools).
+    public var test: PublishedTest?
 
     /// A listing entry; `path` and `signature` default to `packages/<sha256>` and `packages/<sha256>.p7s`.
     public init(program: String, version: String, sha256: String, size: Int64, path: String? = nil,
@@ -35,6 +37,28 @@ public struct PublishedPackage: Sendable, Codable, Equatable {
         self.scope = scope
         self.platforms = platforms
         self.tier = tier
+    }
+}
+
+/// How a published version was tested: "tested automatically (Wine 8.0, template …)" or "attested by NAME",
+/// with the detection rule and the silent commands the automatic test proved.
+public struct PublishedTest: Sendable, Codable, Equatable {
+    /// `automatic` or `attested`.
+    public var kind: String
+    /// In words: "tested automatically (Wine 8.0, template win64-wine-8.0) on 2026-12-06" or "attested by anna on …".
+    public var summary: String
+    /// The detection rule: `kind` (`msi-product-code`, `uninstall-key`, `file`) and its fields.
+    public var detection: [String: String]?
+    public var silentInstall: String?
+    public var silentUninstall: String?
+
+    public init(kind: String, summary: String, detection: [String: String]? = nil, silentInstall: String? = nil,
+                silentUninstall: String? = nil) {
+        self.kind = kind
+        self.summary = summary
+        self.detection = detection
+        self.silentInstall = silentInstall
+        self.silentUninstall = silentUninstall
     }
 }
 

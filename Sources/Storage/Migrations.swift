@@ -302,6 +302,15 @@ extension AppDatabase {
                 t.column("expiresAt", .text).notNull()
             }
         }
+        // Automatic install tests: how a test was made (a person's word or the sandbox), where it ran, and why it failed.
+        migrator.registerMigration("v11-sandbox-tests") { db in
+            try db.alter(table: "packageTest") { t in
+                t.add(column: "mode", .text).notNull().defaults(to: "manual")  // manual | auto
+                t.add(column: "runner", .text)  // "tested automatically (Wine 8.0, template …)"
+                t.add(column: "reasons", .text).notNull().defaults(to: "[]")  // JSON array of sentences
+                t.add(column: "blocking", .boolean).notNull().defaults(to: true)  // false: a warning (testing.yaml warn)
+            }
+        }
         return migrator
     }
 }

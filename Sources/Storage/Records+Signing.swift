@@ -13,14 +13,28 @@ public struct PackageTestRecord: Codable, Sendable, Equatable, FetchableRecord, 
     public var evidenceSha256: String?
     public var testedBy: String
     public var testedAt: String
+    /// `manual` (a person's word) or `auto` (the install sandbox).
+    public var mode: String
+    /// Where an automatic test ran: "tested automatically (Wine 8.0, template …)".
+    public var runner: String?
+    /// Why it failed, one sentence per check (JSON array in the column).
+    public var reasons: [String]
+    /// False when a failed automatic test only warns (testing.yaml `sandboxFailure: warn`).
+    public var blocking: Bool
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
         public static let packageVersionId = Column(CodingKeys.packageVersionId)
+        public static let mode = Column(CodingKeys.mode)
     }
 
     public init(packageVersionId: Int64, passed: Bool, notes: String, evidenceName: String?, evidenceSha256: String?,
-                testedBy: String, testedAt: String) {
+                testedBy: String, testedAt: String, mode: String = "manual", runner: String? = nil, reasons: [String] = [],
+                blocking: Bool = true) {
+        self.mode = mode
+        self.runner = runner
+        self.reasons = reasons
+        self.blocking = blocking
         self.packageVersionId = packageVersionId
         self.passed = passed
         self.notes = notes

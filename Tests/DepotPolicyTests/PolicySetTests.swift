@@ -19,7 +19,7 @@ struct PolicySetTests {
         #expect(set.eduTiers.tiers.map(\.id) == ["locked", "standard", "open"])
         #expect(set.maintenanceWindows.timeZone?.identifier == "Europe/Stockholm")
         #expect(set.classification.rules.contains { $0.conditions == [.driversAtLeast(1)] && $0.tier == .complex })
-        #expect(PolicySet.fileNames.count == 9)
+        #expect(PolicySet.fileNames.count == 10)
     }
 
     @Test("the in-code defaults of intake and signing match the shipped files")
@@ -27,6 +27,20 @@ struct PolicySetTests {
         let set = try PolicySet.load(from: repositoryPolicies)
         #expect(set.intake == IntakePolicy())
         #expect(set.signing == SigningPolicy())
+        #expect(set.testing == TestingPolicy())
+    }
+
+    @Test("testing.yaml: the install time limit is a number of seconds, and a wrong failure action is named")
+    func testingPolicy() throws {
+        let temp = try TemporaryDirectory("policy")
+        let folder = try copyOfPolicies(temp)
+        #expect(try PolicySet.load(from: folder).testing.installTimeoutSeconds == 300)
+        try edit(folder, "testing.yaml", replacing: "sandboxFailure: block", with: "sandboxFailure: ignore")
+        try edit(folder, "testing.yaml", replacing: "installTimeoutSeconds: 300", with: "installTimeoutSeconds: 2")
+        let problems = loadProblems(folder).joined(separator: "\n")
+        #expect(problems.contains("testing.yaml"))
+        #expect(problems.contains("block or warn"))
+        #expect(problems.contains("installTimeoutSeconds"))
     }
 
     @Test("licence rulings follow categories, overrides and seats")
