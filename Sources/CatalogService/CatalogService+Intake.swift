@@ -1,3 +1,4 @@
+import DepotCrypto
 import DepotModel
 import Foundation
 import GRDB
@@ -194,7 +195,7 @@ extension CatalogService {
                                   texts: licenceTexts, at: at)
             let view = try Self.view(db, submission)
             try AuditLog.append(db, at: at, actor: actor.name, action: "submission.create", subject: "submission:\(submission.id!)",
-                                before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(view))
+                                before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(AuditedSubmission(view)))
             return view
         }
         return SubmitResult(submission: view, created: true)
@@ -211,7 +212,7 @@ extension CatalogService {
             try submission.insert(db)
             let view = try Self.view(db, submission)
             try AuditLog.append(db, at: at, actor: actor.name, action: "submission.quarantine", subject: "submission:\(submission.id!)",
-                                before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(view))
+                                before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(AuditedSubmission(view)))
             return view
         }
     }
@@ -289,15 +290,34 @@ extension CatalogService {
     }
 
     static func requireReadableFile(_ file: URL) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
-            throw ServiceError(.invalidInput, code: "file.missing", "\(file.path) does not exist; give the path of an installer file")
-        }
-        guard !isDirectory.boolValue else {
-            throw ServiceError(.invalidInput, code: "file.directory", "\(file.path) is a directory; give the path of an installer file")
+        // stat(2), never open(2): opening a FIFO to look at it would block until a writer came.
+        if let problem = RegularFile.problem(atPath: file.path) {
+            let code = problem.hasPrefix("does not exist") ? "file.missing"
+                : problem.contains("a directory") ? "file.directory" : "file.not-regular"
+            throw ServiceError(.invalidInput, code: code,
+                "\(SafeText.line(file.path)) \(problem); give the path of an installer file")
         }
         guard FileManager.default.isReadableFile(atPath: file.path) else {
-            throw ServiceError(.invalidInput, code: "file.unreadable", "\(file.path) cannot be read; check its permissions")
+            throw ServiceError(.invalidInput, code: "file.unreadable", "\(SafeText.line(file.path)) cannot be read; check its permissions")
         }
+    }
+}
+
+/// A submission as its audit record keeps it: every field but the facts, which it names by their SHA-256 (of their
+/// sorted-key JSON, as `submissions show --json` prints them), so an audit record stays small whatever an
+/// installer claims about itself.
+struct AuditedSubmission: Encodable {
+    let view: SubmissionView
+
+    init(_ view: SubmissionView) { self.view = view }
+
+    private enum Keys: String, CodingKey { case factsSha256 }
+
+    func encode(to encoder: any Encoder) throws {
+        var stripped = view
+        stripped.facts = nil
+        try stripped.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(view.facts.map { SHA256Hasher.hex(Snapshot.json($0)) }, forKey: .factsSha256)
     }
 }

@@ -24,6 +24,9 @@ extension InspectionLimits {
     init(_ policy: IntakePolicy) {
         self.init(maxInstallerBytes: policy.maxInstallerBytes, maxUncompressedBytes: policy.maxUncompressedBytes,
                   maxCompressionRatio: Int64(policy.maxCompressionRatio), maxEntries: policy.maxEntries,
-                  maxPathLength: policy.maxPathLength, maxNestingDepth: policy.maxNestingDepth)
+                  maxPathLength: policy.maxPathLength, maxNestingDepth: policy.maxNestingDepth,
+                  maxReadMultiple: policy.maxReadMultiple, maxMsiTableRows: policy.maxMsiTableRows,
+                  maxRpmHeaderTags: policy.maxRpmHeaderTags, maxWarningExamples: policy.maxWarningExamples,
+                  maxSecondsPerInstaller: policy.maxSecondsPerInstaller)
     }
 }

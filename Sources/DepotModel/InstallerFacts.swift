@@ -143,3 +143,68 @@ public struct AuthenticodeFacts: Sendable, Codable, Equatable {
         self.reason = reason
     }
 }
+
+extension InstallerFacts {
+    /// How much of what an installer says about itself is kept: facts are for a person to read, and a hostile
+    /// installer must not turn one submission (and its audit record) into megabytes.
+    public enum Bounds {
+        public static let maxFieldCharacters = 256
+        public static let maxLongFieldCharacters = 1024
+        public static let maxWarnings = 100
+        public static let maxLicenceFiles = 200
+        public static let maxCabinets = 100
+    }
+
+    /// The facts with every input-controlled text escaped (`SafeText`) and cut, and every list capped; what was
+    /// left out is said in a warning.
+    public func bounded() -> InstallerFacts {
+        var out = self
+        let short = { (text: String?) in text.map { SafeText.line($0, limit: Bounds.maxFieldCharacters) } }
+        out.name = short(name)
+        out.version = short(version)
+        out.publisher = short(publisher)
+        out.declaredLicense = declaredLicense.map { SafeText.line($0, limit: Bounds.maxLongFieldCharacters) }
+        out.platforms = Array(platforms.prefix(16)).map { SafeText.line($0, limit: 64) }
+        out.architectures = Array(architectures.prefix(16)).map { SafeText.line($0, limit: 64) }
+        var notes: [String] = []
+        if licenseFiles.count > Bounds.maxLicenceFiles {
+            notes.append("\(licenseFiles.count) licence files were found; the first \(Bounds.maxLicenceFiles) are listed")
+        }
+        out.licenseFiles = licenseFiles.prefix(Bounds.maxLicenceFiles).map { SafeText.line($0, limit: Bounds.maxLongFieldCharacters) }
+        if var windows {
+            windows.productCode = short(windows.productCode)
+            windows.upgradeCode = short(windows.upgradeCode)
+            windows.productLanguage = short(windows.productLanguage)
+            windows.template = short(windows.template)
+            windows.author = short(windows.author)
+            windows.revisionNumber = short(windows.revisionNumber)
+            if let cabinets = windows.cabinets, cabinets.count > Bounds.maxCabinets {
+                notes.append("\(cabinets.count) embedded cabinets were found; the first \(Bounds.maxCabinets) are listed")
+                windows.cabinets = Array(cabinets.prefix(Bounds.maxCabinets))
+            }
+            windows.cabinets = windows.cabinets?.map {
+                CabinetFacts(name: SafeText.line($0.name, limit: Bounds.maxFieldCharacters), fileCount: $0.fileCount, size: $0.size)
+            }
+            windows.versionInfo = windows.versionInfo.map { info in
+                Dictionary(uniqueKeysWithValues: info.prefix(32).map {
+                    (SafeText.line($0.key, limit: 64), SafeText.line($0.value, limit: Bounds.maxLongFieldCharacters))
+                })
+            }
+            if var signature = windows.signature {
+                signature.subject = signature.subject.map { SafeText.line($0, limit: Bounds.maxLongFieldCharacters) }
+                signature.issuer = signature.issuer.map { SafeText.line($0, limit: Bounds.maxLongFieldCharacters) }
+                signature.serial = short(signature.serial)
+                signature.reason = signature.reason.map { SafeText.line($0, limit: Bounds.maxLongFieldCharacters) }
+                windows.signature = signature
+            }
+            out.windows = windows
+        }
+        var kept = warnings + notes
+        if kept.count > Bounds.maxWarnings {
+            let dropped = kept.count - (Bounds.maxWarnings - 1)
+            kept = Array(kept.prefix(Bounds.maxWarnings - 1)) + ["and \(dropped) more warnings"]
+        }
+        out.warnings = kept.map { SafeText.line($0, limit: Bounds.maxLongFieldCharacters) }
+        return out
+    }
+}

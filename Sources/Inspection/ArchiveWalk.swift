@@ -38,7 +38,8 @@ final class ArchiveWalk {
     let limits: InspectionLimits
     let installer: String
     private let threshold: Int64
-    var warnings = WarningLog()
+    var warnings: WarningLog
+    private let deadline: ContinuousClock.Instant
     /// Metadata files read into memory, by full path (nested ones as `outer!/inner`).
     private(set) var captures: [String: [UInt8]] = [:]
     private(set) var licenseFiles: [String] = []
@@ -60,6 +61,19 @@ final class ArchiveWalk {
         self.limits = limits
         self.installer = installer
         threshold = limits.expansionThreshold(installerSize: installerSize)
+        warnings = WarningLog(examplesShown: limits.maxWarningExamples)
+        deadline = ContinuousClock.now + .seconds(limits.maxSecondsPerInstaller)
+    }
+
+    /// Unicode characters that look like, or best-fit convert to, a dot or a path separator.
+    static let lookalikes: Set<Unicode.Scalar> = ["\u{FF0E}", "\u{2024}", "\u{FE52}", "\u{2215}", "\u{FF0F}", "\u{2044}",
+                                                 "\u{29F8}", "\u{FF3C}", "\u{2216}", "\u{29F9}", "\u{FE68}"]
+
+    private func checkTime() throws {
+        if ContinuousClock.now > deadline {
+            throw InspectionError.budget(installer, "reading it took longer than \(limits.maxSecondsPerInstaller) seconds, "
+                + "the limit for one installer (intake.yaml: maxSecondsPerInstaller)")
+        }
     }
 
     /// Archives worth opening when found inside another archive: packages and archives of the formats
@@ -116,6 +130,7 @@ final class ArchiveWalk {
                 + "(it begins '\(String(decoding: raw.prefix(80), as: UTF8.self))…'); such paths are refused as hostile")
         }
         entriesSeen += 1
+        if entriesSeen & 0xFF == 0 { try checkTime() }
         if entriesSeen > limits.maxEntries {
             throw InspectionError(.refused, code: "inspect.too-many-entries",
                 "installer '\(installer)' has more than \(limits.maxEntries) entries, the intake limit; "
@@ -134,6 +149,7 @@ final class ArchiveWalk {
 
         let components = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
         if components.contains("..") { warnings.note(.traversal, shown) }
+        if path.unicodeScalars.contains(where: { Self.lookalikes.contains($0) }) { warnings.note(.lookalike, shown) }
         if Self.isAbsolute(path) { warnings.note(.absolute, shown) }
         if isSymlink || hardlink != nil {
             let target = (isSymlink ? archive_entry_symlink(entry) : hardlink).map { CText.lossy($0) } ?? "?"
@@ -270,7 +286,10 @@ final class ArchiveWalk {
 
     /// Bytes actually decompressed count against the limits as much as declared sizes do.
     private func charge(_ count: Int64) throws {
+        let before = produced
         produced = produced &+ count
+        // Every 16 MiB produced: often enough to stop a slow bomb, rare enough to cost nothing.
+        if before >> 24 != produced >> 24 { try checkTime() }
         try checkExpansion()
     }
 

@@ -31,19 +31,13 @@ final class ByteSource {
         displayName = path
         self.maxBytes = maxBytes
         self.progress = progress
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw InspectionError.unreadable(path, Self.errnoText()) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let detail = Self.errnoText()
-            close(fd)
-            throw InspectionError.unreadable(path, detail)
+        // Never blocks: a FIFO, device or socket is refused before anything waits on it.
+        let fd: Int32
+        let size: Int64
+        switch RegularFile.openForReading(path) {
+        case .success(let opened): (fd, size) = opened
+        case .failure(let failure): throw InspectionError.unreadable(path, failure.reason)
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw InspectionError.unreadable(path, "it is not a regular file")
-        }
-        let size = Int64(info.st_size)
         guard size <= maxBytes else {
             close(fd)
             throw InspectionError(.tooLarge, code: "inspect.too-large",

@@ -5,7 +5,7 @@ import DepotModel
 /// Codes: `inspect.unreadable` (the file cannot be opened or read), `inspect.empty`, `inspect.too-large`
 /// (over `maxInstallerBytes`), `inspect.corrupt` (truncated or damaged; the message carries libarchive's
 /// own words), `inspect.bomb` (expands beyond the uncompressed or ratio limit), `inspect.too-many-entries`,
-/// `inspect.path-too-long`, `inspect.copy-failed` (the copy target could not be written).
+/// `inspect.path-too-long`, `inspect.budget` (a reader budget from `intake.yaml` was exceeded), `inspect.copy-failed` (the copy target could not be written).
 public struct InspectionError: DepotError {
     /// `tooLarge` for size limits, `refused` for bombs and hostile structure, `invalidInput` for damage.
     public let kind: ErrorKind
@@ -46,6 +46,11 @@ public struct InspectionError: DepotError {
         InspectionError(.invalidInput, code: "inspect.corrupt",
                         "installer '\(file)' is damaged: \(what) (libarchive: \(libarchive)); "
                         + "the file is probably truncated or corrupted: download it again and resubmit")
+    }
+
+    /// A budget from `intake.yaml` was exceeded (`inspect.budget`): the detail names the budget, the value and the key.
+    static func budget(_ file: String, _ detail: String) -> InspectionError {
+        InspectionError(.refused, code: "inspect.budget", "installer '\(file)' is refused as hostile: \(detail)")
     }
 
     static func corrupt(_ file: String, _ detail: String) -> InspectionError {

@@ -1,3 +1,5 @@
+import WindowsFormats
+
 /// The bounds intake enforces while it reads an installer, so that no input can exhaust disk, memory or time.
 ///
 /// The expansion limits are checked against both what entries declare and what is actually decompressed,
@@ -17,16 +19,33 @@ public struct InspectionLimits: Sendable, Equatable, Codable {
     public var maxPathLength: Int
     /// How deep archives inside archives are opened (appxbundle → msix is 1, deb → data.tar is 1).
     public var maxNestingDepth: Int
+    /// Bytes the Windows readers may read from disk, as a multiple of the installer's size.
+    public var maxReadMultiple: Int
+    /// Rows one MSI table may hold.
+    public var maxMsiTableRows: Int
+    /// Index entries (tags) one RPM header may hold; rpm itself refuses more than 65,535.
+    public var maxRpmHeaderTags: Int
+    /// Examples a warning of one kind lists before it says "and N more".
+    public var maxWarningExamples: Int
+    /// Wall-clock seconds one installer may take to read.
+    public var maxSecondsPerInstaller: Int
 
     /// Builds limits; every value must be positive (depth may be zero, meaning nested archives are only listed).
     public init(maxInstallerBytes: Int64, maxUncompressedBytes: Int64, maxCompressionRatio: Int64,
-                maxEntries: Int, maxPathLength: Int, maxNestingDepth: Int) {
+                maxEntries: Int, maxPathLength: Int, maxNestingDepth: Int, maxReadMultiple: Int = 4,
+                maxMsiTableRows: Int = 100_000, maxRpmHeaderTags: Int = 65_535, maxWarningExamples: Int = 5,
+                maxSecondsPerInstaller: Int = 300) {
         self.maxInstallerBytes = maxInstallerBytes
         self.maxUncompressedBytes = maxUncompressedBytes
         self.maxCompressionRatio = maxCompressionRatio
         self.maxEntries = maxEntries
         self.maxPathLength = maxPathLength
         self.maxNestingDepth = maxNestingDepth
+        self.maxReadMultiple = maxReadMultiple
+        self.maxMsiTableRows = maxMsiTableRows
+        self.maxRpmHeaderTags = maxRpmHeaderTags
+        self.maxWarningExamples = maxWarningExamples
+        self.maxSecondsPerInstaller = maxSecondsPerInstaller
     }
 
     /// Limits that admit every real installer the city has met (office suites on 6 GiB ISOs included).
@@ -38,6 +57,12 @@ public struct InspectionLimits: Sendable, Equatable, Codable {
         maxPathLength: 4096,
         maxNestingDepth: 3
     )
+
+    /// The budgets the Windows readers work within.
+    var windows: WindowsReadLimits {
+        WindowsReadLimits(maxReadMultiple: maxReadMultiple, maxTableRows: maxMsiTableRows,
+                          maxExamplesPerWarning: maxWarningExamples, maxSeconds: maxSecondsPerInstaller)
+    }
 
     /// The expansion beyond which an installer counts as a bomb, saturating instead of overflowing.
     func expansionThreshold(installerSize: Int64) -> Int64 {

@@ -8,6 +8,7 @@ extension InspectionRun {
         facts.format = "deb"
         facts.installerType = "deb"
         facts.platforms = [DepotPlatform.linux]
+        try checkArMemberNames()
         let walk = makeWalk()
         walk.plan = { path, level in
             if level.depth == 0 {
@@ -41,6 +42,34 @@ extension InspectionRun {
         let own = facts.name.flatMap { name in copyrights.first(where: { $0.key.hasSuffix("!/usr/share/doc/\(name)/copyright") }) }
         if let (_, bytes) = own ?? copyrights.sorted(by: { $0.key < $1.key }).first {
             facts.declaredLicense = Self.dep5Licence(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// The largest GNU long-names table (`//` member) or BSD long name (`#1/N`) accepted. libarchive holds the
+    /// table in memory (a 32 MiB one cost 180 MiB), and dpkg-deb never writes either: its member names are short.
+    static let maxArLongNamesBytes = 64 << 10
+
+    /// Walks the ar member headers aside from the pass (60 bytes each, by `pread`) before libarchive sees them.
+    func checkArMemberNames() throws {
+        var offset: Int64 = 8
+        var members = 0
+        while offset + 60 <= source.size, members <= limits.maxEntries {
+            let header = source.readAside(offset: offset, count: 60)
+            guard header.count == 60 else { return }
+            let name = String(decoding: header[0..<16], as: UTF8.self).trimmingWhitespace()
+            let sizeText = String(decoding: header[48..<58], as: UTF8.self).trimmingWhitespace()
+            // A malformed header is libarchive's to report, with its own words.
+            guard let size = Int64(sizeText), size >= 0 else { return }
+            var longName: Int64 = 0
+            if name == "//" { longName = size }
+            if name.hasPrefix("#1/") { longName = Int64(name.dropFirst(3)) ?? 0 }
+            if longName > Int64(Self.maxArLongNamesBytes) {
+                throw InspectionError(.refused, code: "inspect.hostile",
+                    "installer '\(path)' is refused as hostile: its ar member at byte \(offset) carries \(longName) bytes of "
+                    + "long member names, more than the \(Self.maxArLongNamesBytes) bytes intake reads; dpkg-deb never writes such names")
+            }
+            offset += 60 + size + (size & 1)
+            members += 1
         }
     }
 
@@ -80,10 +109,11 @@ extension InspectionRun {
             guard count <= RPMHeader.leadSize + 2 * RPMHeader.maxHeaderBytes + 8 else { return false }
             return try self.ensureHead(count)
         }
-        let signature = try RPMHeader.extent(at: RPMHeader.leadSize, in: { self.head }, ensure: ensure)
+        let signature = try RPMHeader.extent(at: RPMHeader.leadSize, maxTags: limits.maxRpmHeaderTags,
+                                             in: { self.head }, ensure: ensure)
         let mainStart = (signature.end + 7) / 8 * 8
-        let main = try RPMHeader.extent(at: mainStart, in: { self.head }, ensure: ensure)
-        let header = RPMHeader(head, main)
+        let main = try RPMHeader.extent(at: mainStart, maxTags: limits.maxRpmHeaderTags, in: { self.head }, ensure: ensure)
+        let header = try RPMHeader(head, main)
         facts.name = header.string(.name)
         if let version = header.string(.version) {
             var full = version

@@ -132,13 +132,17 @@ final class InspectionRun {
                                           libarchive: failure.message).withHash(source.finish())
         } catch let failure as RPMHeader.ParseError {
             try source.drain()
-            guard case .message(let text) = failure else { throw failure }
-            throw InspectionError.corrupt(path, text).withHash(source.finish())
+            switch failure {
+            case .message(let text):
+                throw InspectionError.corrupt(path, text).withHash(source.finish())
+            case .budget(let text):
+                throw InspectionError.budget(path, text).withHash(source.finish())
+            }
         }
         facts.sha256 = source.finish()
         facts.size = source.position
         facts.warnings = warnings + facts.warnings
-        return facts
+        return facts.bounded()
     }
 
     /// Makes sure at least `count` bytes of the file are in `head` (reading more of the pass if needed);
@@ -254,7 +258,9 @@ final class InspectionRun {
         try source.drain()
         let result: WindowsInspection
         do {
-            result = try WindowsInstallerReader.inspect(path: path)
+            result = try WindowsInstallerReader.inspect(path: path, trustedRoots: nil, limits: limits.windows)
+        } catch let error as any DepotError where error.code == "windows.budget" {
+            throw InspectionError.budget(path, error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message)
         } catch let error as any DepotError where error.kind == .invalidInput {
             // The Windows reader names the file itself.
             let message = error.message.contains(path) ? error.message : "installer '\(path)' is damaged: \(error.message)"

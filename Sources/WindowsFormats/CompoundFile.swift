@@ -1,7 +1,10 @@
 /// A reader for Microsoft's Compound File Binary format (MS-CFB), the container of MSI packages.
 ///
-/// Every sector chain is walked with loop detection and every sector number is checked against the file,
-/// because a hostile file can point anywhere. Stream contents are read on demand, never all at once.
+/// Every sector number is checked against the file, because a hostile file can point anywhere. Each sector
+/// belongs to at most one structure (a FAT or DIFAT sector, the directory, the mini FAT, the mini stream, one
+/// stream), and that is checked once when the file is opened, so chains that loop or that several streams share
+/// (one 4 MiB chain named by 60,000 entries makes a signature digest hash 234 GiB) are refused before anything
+/// is read twice. Stream contents are read on demand, never all at once.
 final class CompoundFile {
     static let signature: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
     static let endOfChain: UInt32 = 0xFFFF_FFFE
@@ -12,7 +15,7 @@ final class CompoundFile {
     /// A directory bigger than this (65,536 entries) is not an installer anyone ships; real MSIs have hundreds.
     static let maxDirectoryBytes = 8 << 20
     /// The mini stream holds only streams under 4 KiB; MSIs keep it well under a few MiB.
-    static let maxMiniStreamBytes = 64 << 20
+    static let maxMiniStreamBytes = 16 << 20
     static let maxStorageDepth = 32
 
     enum EntryType: UInt8 {
@@ -53,10 +56,9 @@ final class CompoundFile {
     /// Entry indices directly inside each storage (keyed by the storage's entry index; 0 is the root).
     private(set) var children: [Int: [Int]] = [:]
     private var miniStream: [UInt8]?
-    // Loop detection stamps: a sector is visited in the current walk when its stamp equals the generation.
-    private var fatStamps: [UInt32] = []
-    private var miniStamps: [UInt32] = []
-    private var generation: UInt32 = 0
+    /// One bit per sector (and per mini sector): set once a structure owns it.
+    private var claimed: SectorBitmap
+    private var miniClaimed = SectorBitmap(count: 0)
 
     private let firstDirectorySector: UInt32
     private let firstMiniFATSector: UInt32
@@ -91,6 +93,7 @@ final class CompoundFile {
         let count = (afterHeader + Int64(sectorSize) - 1) / Int64(sectorSize)
         guard count < Int64(0xFFFF_FFFA) else { throw FormatDefect("the file has more sectors than a compound file can address", kind: .tooLarge) }
         sectorCount = Int(count)
+        claimed = SectorBitmap(count: sectorCount)
 
         firstDirectorySector = header.u32(48) ?? CompoundFile.endOfChain
         firstMiniFATSector = header.u32(60) ?? CompoundFile.endOfChain
@@ -100,6 +103,7 @@ final class CompoundFile {
         try loadDirectory()
         try loadMiniFAT()
         try buildTree()
+        try claimStreams()
     }
 
     // MARK: - FAT and DIFAT
@@ -129,6 +133,9 @@ final class CompoundFile {
             guard visited.insert(difatSector).inserted else {
                 throw FormatDefect("the DIFAT chain loops back to sector \(difatSector)")
             }
+            guard claimed.claim(Int(difatSector)) else {
+                throw FormatDefect("DIFAT sector \(difatSector) is also used by another structure; each sector belongs to at most one")
+            }
             let sector = try readSector(difatSector, "DIFAT sector \(difatSector)")
             for slot in 0..<(perSector - 1) where locations.count < needed {
                 locations.append(sector.u32(slot * 4) ?? CompoundFile.freeSector)
@@ -140,12 +147,16 @@ final class CompoundFile {
             guard Int(location) < sectorCount else {
                 throw FormatDefect("FAT sector #\(position) is said to be at sector \(location), past the end of the file (\(sectorCount) sectors)")
             }
+            // A DIFAT that names one sector 131,072 times would otherwise make a 64 MiB FAT out of 512 bytes.
+            guard claimed.claim(Int(location)) else {
+                throw FormatDefect("FAT sector #\(position) is said to be at sector \(location), which the DIFAT already names "
+                    + "or another structure uses; each sector belongs to at most one")
+            }
             let sector = try readSector(location, "FAT sector \(location)")
             for slot in 0..<perSector {
                 fat.append(sector.u32(slot * 4) ?? CompoundFile.freeSector)
             }
         }
-        fatStamps = [UInt32](repeating: 0, count: fat.count)
     }
 
     private func readSector(_ sector: UInt32, _ what: @autoclosure () -> String) throws -> [UInt8] {
@@ -158,45 +169,59 @@ final class CompoundFile {
 
     // MARK: - Chains
 
-    private func nextGeneration() -> UInt32 {
-        generation &+= 1
-        if generation == 0 {
-            // After four billion walks the stamps wrap; clearing them keeps the loop check exact.
-            fatStamps = [UInt32](repeating: 0, count: fatStamps.count)
-            miniStamps = [UInt32](repeating: 0, count: miniStamps.count)
-            generation = 1
-        }
-        return generation
-    }
-
     /// Follows a FAT chain from `start`, calling `visit` with each sector until it returns false or the chain ends.
-    private func walkFAT(from start: UInt32, _ what: String, visit: (UInt32) throws -> Bool) throws {
-        let stamp = nextGeneration()
+    /// With `claiming`, each sector is marked as owned, and one already owned (by this chain: a loop; by another
+    /// structure: a shared chain) is a defect. Chains are claimed when the file is opened, so later walks cannot
+    /// loop; the step bound is a second line of defence.
+    private func walkFAT(from start: UInt32, _ what: String, claiming: Bool = false,
+                         visit: (UInt32) throws -> Bool) throws {
         var sector = start
+        var steps = 0
         while sector != CompoundFile.endOfChain {
             guard Int(sector) < sectorCount, Int(sector) < fat.count else {
                 throw FormatDefect("the sector chain of \(what) runs to sector \(TextDecoding.hex(sector)), past the end of the file (\(sectorCount) sectors)")
             }
-            guard fatStamps[Int(sector)] != stamp else {
+            steps += 1
+            if claiming, !claimed.claim(Int(sector)) {
+                throw try sharedSector(sector, chain: start, steps: steps, what, next: { fat[Int($0)] })
+            }
+            guard steps <= sectorCount else {
                 throw FormatDefect("the sector chain of \(what) loops back to sector \(sector)")
             }
-            fatStamps[Int(sector)] = stamp
             guard try visit(sector) else { return }
             sector = fat[Int(sector)]
         }
     }
 
-    private func walkMiniFAT(from start: UInt32, _ what: String, visit: (UInt32) throws -> Bool) throws {
-        let stamp = nextGeneration()
+    /// The defect for a sector claimed twice: a loop when the chain itself passed it before, else a shared sector.
+    private func sharedSector(_ sector: UInt32, chain start: UInt32, steps: Int, _ what: String,
+                              mini: Bool = false, next: (UInt32) -> UInt32) throws -> FormatDefect {
+        var cursor = start
+        for _ in 1..<steps {
+            if cursor == sector {
+                return FormatDefect("the \(mini ? "mini sector" : "sector") chain of \(what) loops back to \(mini ? "mini sector" : "sector") \(sector)")
+            }
+            cursor = next(cursor)
+        }
+        return FormatDefect("\(mini ? "mini sector" : "sector") \(sector) of \(what) already belongs to another stream or structure; "
+            + "each sector of a compound file belongs to at most one stream")
+    }
+
+    private func walkMiniFAT(from start: UInt32, _ what: String, claiming: Bool = false,
+                             visit: (UInt32) throws -> Bool) throws {
         var sector = start
+        var steps = 0
         while sector != CompoundFile.endOfChain {
             guard Int(sector) < miniFat.count else {
                 throw FormatDefect("the mini sector chain of \(what) runs to mini sector \(TextDecoding.hex(sector)), past the end of the mini FAT (\(miniFat.count) entries)")
             }
-            guard miniStamps[Int(sector)] != stamp else {
+            steps += 1
+            if claiming, !miniClaimed.claim(Int(sector)) {
+                throw try sharedSector(sector, chain: start, steps: steps, what, mini: true, next: { miniFat[Int($0)] })
+            }
+            guard steps <= miniFat.count else {
                 throw FormatDefect("the mini sector chain of \(what) loops back to mini sector \(sector)")
             }
-            miniStamps[Int(sector)] = stamp
             guard try visit(sector) else { return }
             sector = miniFat[Int(sector)]
         }
@@ -206,7 +231,7 @@ final class CompoundFile {
     /// `truncating` cut off, for structures whose size the header already states.
     private func readChain(from start: UInt32, limit: Int, truncating: Bool = false, _ what: String) throws -> [UInt8] {
         var out: [UInt8] = []
-        try walkFAT(from: start, what) { sector in
+        try walkFAT(from: start, what, claiming: true) { sector in
             guard out.count + sectorSize <= limit else {
                 if truncating { return false }
                 throw FormatDefect("\(what) is larger than \(limit) bytes", kind: .tooLarge)
@@ -295,7 +320,47 @@ final class CompoundFile {
         for slot in 0..<(bytes.count / 4) {
             miniFat.append(bytes.u32(slot * 4) ?? CompoundFile.freeSector)
         }
-        miniStamps = [UInt32](repeating: 0, count: miniFat.count)
+        miniClaimed = SectorBitmap(count: miniFat.count)
+    }
+
+    /// Claims the sectors of the mini stream and of every stream in the tree, as far as each one's size needs.
+    /// Chains that end early or leave the file are left for the read to report; loops and shared sectors are
+    /// refused here, once, before any stream is read.
+    private func claimStreams() throws {
+        let root = entries[0]
+        if root.size > 0 {
+            try claim(chainOf: root.startSector, bytes: root.size, "the mini stream")
+        }
+        for index in children.values.joined() {
+            let entry = entries[index]
+            guard entry.isStream, entry.size > 0 else { continue }
+            let what = "stream '\(entry.name)'"
+            if entry.size < CompoundFile.miniStreamCutoff {
+                var left = (entry.size + UInt64(CompoundFile.miniSectorSize) - 1) / UInt64(CompoundFile.miniSectorSize)
+                do {
+                    try walkMiniFAT(from: entry.startSector, what, claiming: true) { _ in
+                        left -= 1
+                        return left > 0
+                    }
+                } catch let defect as FormatDefect where !defect.message.contains("past the end") {
+                    throw defect
+                } catch is FormatDefect {}
+            } else {
+                try claim(chainOf: entry.startSector, bytes: entry.size, what)
+            }
+        }
+    }
+
+    private func claim(chainOf start: UInt32, bytes: UInt64, _ what: String) throws {
+        var left = (bytes + UInt64(sectorSize) - 1) / UInt64(sectorSize)
+        do {
+            try walkFAT(from: start, what, claiming: true) { _ in
+                left -= 1
+                return left > 0
+            }
+        } catch let defect as FormatDefect where !defect.message.contains("past the end") {
+            throw defect
+        } catch is FormatDefect {}
     }
 
     private func loadMiniStream() throws -> [UInt8] {
@@ -304,8 +369,12 @@ final class CompoundFile {
         guard root.size <= UInt64(CompoundFile.maxMiniStreamBytes) else {
             throw FormatDefect("the mini stream claims \(root.size) bytes, more than \(CompoundFile.maxMiniStreamBytes >> 20) MiB", kind: .tooLarge)
         }
-        var bytes = try readChain(from: root.startSector, limit: Int(root.size) + sectorSize, truncating: true,
-                                  "the mini stream")
+        var bytes: [UInt8] = []
+        try walkFAT(from: root.startSector, "the mini stream") { sector in
+            guard bytes.count < Int(root.size) else { return false }
+            bytes += try readSector(sector, "sector \(sector) of the mini stream")
+            return true
+        }
         guard bytes.count >= Int(root.size) else {
             throw FormatDefect("the mini stream ends after \(bytes.count) of its \(root.size) bytes")
         }
@@ -402,5 +471,25 @@ final class CompoundFile {
         var out: [UInt8] = []
         try forEachChunk(of: entry, maxBytes: UInt64(count), chunkSize: 4096) { out.append(contentsOf: $0) }
         return out
+    }
+}
+
+/// One bit per sector: which sectors a structure of the compound file already owns.
+struct SectorBitmap {
+    private var words: [UInt64]
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        words = [UInt64](repeating: 0, count: (count + 63) / 64)
+    }
+
+    /// Marks `index` as owned; false when it already was (or lies outside the file, which callers check first).
+    mutating func claim(_ index: Int) -> Bool {
+        guard index >= 0, index < count else { return false }
+        let bit = UInt64(1) << UInt64(index & 63)
+        if words[index >> 6] & bit != 0 { return false }
+        words[index >> 6] |= bit
+        return true
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DepotModel
 
 /// Random access to an installer on disk: installers can be gigabytes, so readers ask for the bytes they need.
 final class InstallerFile {
@@ -10,28 +11,47 @@ final class InstallerFile {
     let size: Int64
     // Owned descriptor, closed in deinit; the object is used by one reader on one thread.
     private let descriptor: Int32
+    let limits: WindowsReadLimits
+    /// Bytes handed out so far, against `maxBytesRead`.
+    private(set) var bytesRead: Int64 = 0
+    private let maxBytesRead: Int64
+    private let deadline: ContinuousClock.Instant
 
-    init(path: String) throws {
+    init(path: String, limits: WindowsReadLimits = .standard) throws {
         self.path = path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw WindowsFormatError.io(path, "cannot open the file (\(String(cString: strerror(errno))))")
+        self.limits = limits
+        deadline = ContinuousClock.now + .seconds(limits.maxSeconds)
+        switch RegularFile.openForReading(path) {
+        case .success(let opened):
+            descriptor = opened.descriptor
+            size = opened.size
+        case .failure(let failure):
+            throw WindowsFormatError.io(path, "cannot open the file (\(failure.reason))")
         }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw WindowsFormatError.io(path, "cannot read the file's size (\(reason))")
-        }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            close(descriptor)
-            throw WindowsFormatError.io(path, "is not a regular file")
-        }
-        self.descriptor = descriptor
-        self.size = Int64(status.st_size)
+        let (product, overflow) = size.multipliedReportingOverflow(by: Int64(max(1, limits.maxReadMultiple)))
+        maxBytesRead = overflow ? Int64.max : max(product, WindowsReadLimits.readFloor)
     }
 
     deinit { close(descriptor) }
+
+    /// Counts `count` bytes against the read budget and checks the time budget.
+    private func charge(_ count: Int) throws {
+        bytesRead += Int64(count)
+        if bytesRead > maxBytesRead {
+            throw BudgetExceeded("reading it needs more than \(Grouped.digits(maxBytesRead)) bytes from disk, "
+                + "\(limits.maxReadMultiple) times its size of \(Grouped.digits(size)) bytes: its structures point at "
+                + "the same data again and again (intake.yaml: maxReadMultiple)")
+        }
+        try checkTime()
+    }
+
+    /// Throws once the reader has spent its wall-clock budget on this installer.
+    func checkTime() throws {
+        if ContinuousClock.now > deadline {
+            throw BudgetExceeded("reading it took longer than \(limits.maxSeconds) seconds, the limit for one installer "
+                + "(intake.yaml: maxSecondsPerInstaller)")
+        }
+    }
 
     /// Exactly `count` bytes at `offset`; a range past the end is a defect described by `what`.
     func read(at offset: Int64, count: Int, _ what: @autoclosure () -> String) throws -> [UInt8] {
@@ -53,6 +73,7 @@ final class InstallerFile {
 
     /// Fills the buffer from `offset`, returning how many bytes were read (fewer only at the end of the file).
     func fill(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+        try charge(buffer.count)
         var done = 0
         while done < buffer.count {
             let result = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))

@@ -1,34 +1,40 @@
+import DepotModel
 import Foundation
 
 /// The strings of an MSI database (`_StringPool` + `_StringData`), decoded on demand.
 struct MSIStringPool {
-    /// `_StringPool` holds four bytes per string; 16 MiB is four million strings.
-    static let maxPoolBytes = 16 << 20
-    static let maxDataBytes = 64 << 20
+    /// `_StringPool` holds four bytes per string; 4 MiB is a million strings (large real MSIs hold tens of thousands).
+    static let maxPoolBytes = 4 << 20
+    static let maxDataBytes = 32 << 20
 
     let codepage: UInt32
     /// Databases with more than 65,535 strings store string references in three bytes instead of two.
     let longReferences: Bool
     private let data: [UInt8]
-    /// Byte range in `data` of each string id; id 0 is the null string.
-    private let spans: [Range<Int>]
+    /// Where each string id starts in `data` and where the next begins (`starts[id]..<ends[id]`); id 0 is the
+    /// null string. Two UInt32 arrays rather than ranges: a million strings cost 8 MiB, not 16.
+    private let starts: [UInt32]
+    private let ends: [UInt32]
 
     var referenceSize: Int { longReferences ? 3 : 2 }
-    var count: Int { spans.count }
+    var count: Int { starts.count }
 
     init(pool: [UInt8], data: [UInt8]) throws {
         self.data = data
         guard pool.count >= 4 else {
             codepage = 0
             longReferences = false
-            spans = [0..<0]
+            starts = [0]
+            ends = [0]
             return
         }
         let raw = pool.u32(0) ?? 0
         codepage = raw & 0x7FFF_FFFF
         longReferences = raw & 0x8000_0000 != 0
-        var spans: [Range<Int>] = [0..<0]
-        spans.reserveCapacity(pool.count / 4)
+        var starts: [UInt32] = [0]
+        var ends: [UInt32] = [0]
+        starts.reserveCapacity(pool.count / 4)
+        ends.reserveCapacity(pool.count / 4)
         var offset = 0
         var slot = 1
         let slots = pool.count / 4
@@ -38,7 +44,8 @@ struct MSIStringPool {
             slot += 1
             if length == 0 && references == 0 {
                 // An unused id still takes its number.
-                spans.append(0..<0)
+                starts.append(0)
+                ends.append(0)
                 continue
             }
             if length == 0 {
@@ -48,18 +55,20 @@ struct MSIStringPool {
                 slot += 1
             }
             guard length <= data.count - offset else {
-                throw FormatDefect("_StringPool entry \(spans.count) needs \(length) bytes at offset \(offset), but _StringData has only \(data.count)")
+                throw FormatDefect("_StringPool entry \(starts.count) needs \(length) bytes at offset \(offset), but _StringData has only \(data.count)")
             }
-            spans.append(offset..<(offset + length))
+            starts.append(UInt32(offset))
+            ends.append(UInt32(offset + length))
             offset += length
         }
-        self.spans = spans
+        self.starts = starts
+        self.ends = ends
     }
 
     /// The string with this id; nil for id 0 (null) and for ids past the pool.
     func string(_ id: Int) -> String? {
-        guard id > 0, id < spans.count else { return nil }
-        return MSIStringPool.decode(Array(data[spans[id]]), codepage: codepage)
+        guard id > 0, id < starts.count else { return nil }
+        return MSIStringPool.decode(Array(data[Int(starts[id])..<Int(ends[id])]), codepage: codepage)
     }
 
     static func decode(_ bytes: [UInt8], codepage: UInt32) -> String {
@@ -195,13 +204,14 @@ final class MSIDatabase {
     /// `_Columns` rows: Table (string), Number (i2), Name (string), Type (i2).
     private func loadSchemas() throws {
         guard let stream = tableStreams["_Columns"] else { throw FormatDefect("the MSI _Columns table is missing") }
-        let columnsTable = try MSITable(
-            name: "_Columns",
-            columns: [
-                MSIColumn(name: "Table", type: 0x2940), MSIColumn(name: "Number", type: 0x2102),
-                MSIColumn(name: "Name", type: 0x0940), MSIColumn(name: "Type", type: 0x0102),
-            ],
-            data: try compound.read(stream, limit: MSIDatabase.maxTableBytes), pool: pool)
+        let columns = [
+            MSIColumn(name: "Table", type: 0x2940), MSIColumn(name: "Number", type: 0x2102),
+            MSIColumn(name: "Name", type: 0x0940), MSIColumn(name: "Type", type: 0x0102),
+        ]
+        try Self.checkRows(table: "_Columns", streamSize: stream.size, columns: columns, pool: pool,
+                           limit: compound.file.limits.maxTableRows)
+        let columnsTable = try MSITable(name: "_Columns", columns: columns,
+                                        data: try compound.read(stream, limit: MSIDatabase.maxTableBytes), pool: pool)
         var collected: [String: [(number: Int, column: MSIColumn)]] = [:]
         for row in 0..<columnsTable.rowCount {
             guard let table = columnsTable.string(row: row, "Table"),
@@ -225,9 +235,25 @@ final class MSIDatabase {
     }
 
     /// The table, empty when the schema knows it but no stream holds rows; nil when the database has no such table.
+    /// A table with more rows than `maxMsiTableRows` is refused before its stream is read.
     func table(_ name: String) throws -> MSITable? {
         guard let columns = schemas[name] else { return nil }
+        if let stream = tableStreams[name] {
+            try Self.checkRows(table: name, streamSize: stream.size, columns: columns, pool: pool,
+                               limit: compound.file.limits.maxTableRows)
+        }
         let data = try tableStreams[name].map { try compound.read($0, limit: MSIDatabase.maxTableBytes) } ?? []
         return try MSITable(name: name, columns: columns, data: data, pool: pool)
+    }
+
+    static func checkRows(table name: String, streamSize: UInt64, columns: [MSIColumn], pool: MSIStringPool,
+                          limit: Int) throws {
+        let rowSize = columns.reduce(0) { $0 + $1.width(referenceSize: pool.referenceSize) }
+        guard rowSize > 0 else { return }
+        let rows = streamSize / UInt64(rowSize)
+        if rows > UInt64(limit) {
+            throw BudgetExceeded("the MSI's \(SafeText.line(name, limit: 64)) table has \(Grouped.digits(rows)) rows; "
+                + "the limit is \(Grouped.digits(limit)) (intake.yaml: maxMsiTableRows)")
+        }
     }
 }

@@ -33,16 +33,18 @@ enum MSIPackageReader {
             warnings.append("the package has no Summary Information stream, so its platform is unknown")
         }
 
-        windows.customActions = optional("CustomAction", &warnings) { try customActionCounts(database) }
-        windows.serviceInstalls = optional("ServiceInstall", &warnings) { try database.table("ServiceInstall")?.rowCount ?? 0 }
-        windows.drivers = optional("driver tables", &warnings) {
+        windows.customActions = try optional("CustomAction", &warnings) { try customActionCounts(database) }
+        windows.serviceInstalls = try optional("ServiceInstall", &warnings) { try database.table("ServiceInstall")?.rowCount ?? 0 }
+        windows.drivers = try optional("driver tables", &warnings) {
             try driverTables.reduce(0) { $0 + (try database.table($1)?.rowCount ?? 0) }
         }
-        windows.schedulesReboot = optional("sequence tables", &warnings) { try schedulesReboot(database) }
+        windows.schedulesReboot = try optional("sequence tables", &warnings) { try schedulesReboot(database) }
         var cabinetWarnings: [String] = []
-        windows.cabinets = optional("Media", &warnings) { try cabinets(database, warnings: &cabinetWarnings) }
+        windows.cabinets = try optional("Media", &warnings) {
+            try cabinets(database, maxExamples: file.limits.maxExamplesPerWarning, warnings: &cabinetWarnings)
+        }
         warnings += cabinetWarnings
-        let files = optional("File", &warnings) { try fileSummary(database) } ?? nil
+        let files = try optional("File", &warnings) { try fileSummary(database) } ?? nil
         windows.signature = try MSISignature.inspect(compound, trustedRoots: trustedRoots, warnings: &warnings)
 
         return WindowsInspection(
@@ -53,10 +55,13 @@ enum MSIPackageReader {
             warnings: warnings, windows: windows)
     }
 
-    /// Secondary tables that fail to parse become a warning instead of failing the whole package.
-    private static func optional<T>(_ what: String, _ warnings: inout [String], _ body: () throws -> T) -> T? {
+    /// Secondary tables that fail to parse become a warning instead of failing the whole package; an exceeded
+    /// budget is never softened into a warning.
+    private static func optional<T>(_ what: String, _ warnings: inout [String], _ body: () throws -> T) throws -> T? {
         do {
             return try body()
+        } catch let budget as BudgetExceeded {
+            throw budget
         } catch let defect as FormatDefect {
             warnings.append("\(what) unreadable: \(defect.message)")
         } catch {
@@ -65,11 +70,17 @@ enum MSIPackageReader {
         return nil
     }
 
+    /// Only the properties intake reports are kept, however many rows the table has.
+    static let wantedProperties: Set<String> = ["ProductCode", "UpgradeCode", "ProductLanguage", "ProductName",
+                                                "ProductVersion", "Manufacturer"]
+
     private static func readProperties(_ database: MSIDatabase) throws -> [String: String] {
         guard let table = try database.table("Property") else { throw FormatDefect("the MSI has no Property table") }
         var out: [String: String] = [:]
         for row in 0..<table.rowCount {
-            if let key = table.string(row: row, "Property") { out[key] = table.string(row: row, "Value") }
+            if let key = table.string(row: row, "Property"), wantedProperties.contains(key) {
+                out[key] = table.string(row: row, "Value")
+            }
         }
         return out
     }
@@ -112,24 +123,39 @@ enum MSIPackageReader {
         return false
     }
 
+    /// Cabinets listed in the facts; a package embedding more is summarised with a count.
+    static let maxCabinetsListed = 100
+
     /// Media rows whose Cabinet starts with `#` name a stream inside the package; its CFHEADER gives the file count.
-    private static func cabinets(_ database: MSIDatabase, warnings: inout [String]) throws -> [CabinetFacts] {
+    /// Each stream is looked at once, however many rows name it; warnings of a kind become one line.
+    private static func cabinets(_ database: MSIDatabase, maxExamples: Int, warnings: inout [String]) throws -> [CabinetFacts] {
         guard let media = try database.table("Media") else { return [] }
         var out: [CabinetFacts] = []
+        var seen = Set<String>()
+        var embedded = 0
+        var missing = WarningTally("Media rows name embedded cabinets the package does not hold", maxExamples: maxExamples)
+        var headerless = WarningTally("embedded cabinets do not start with a cabinet header", maxExamples: maxExamples)
         for row in 0..<media.rowCount {
             guard let cabinet = media.string(row: row, "Cabinet"), cabinet.hasPrefix("#") else { continue }
             let name = String(cabinet.dropFirst())
+            guard seen.insert(name).inserted else { continue }
             guard let stream = database.streams[name] else {
-                warnings.append("Media row \(row + 1) names embedded cabinet '\(name)', but the package has no such stream")
+                missing.note("row \(row + 1) '\(SafeText.line(name, limit: 64))'")
                 continue
             }
+            embedded += 1
+            guard out.count < maxCabinetsListed else { continue }
             let header = try database.compound.prefix(stream, count: 36)
             guard header.count >= 36, Array(header.prefix(4)) == Array("MSCF".utf8), let files = header.u16(28) else {
-                warnings.append("embedded cabinet '\(name)' does not start with a cabinet header")
+                headerless.note("'\(SafeText.line(name, limit: 64))'")
                 out.append(CabinetFacts(name: name, fileCount: 0, size: Int64(stream.size)))
                 continue
             }
             out.append(CabinetFacts(name: name, fileCount: Int(files), size: Int64(stream.size)))
+        }
+        warnings += [missing.line, headerless.line].compactMap { $0 }
+        if embedded > out.count {
+            warnings.append("the package embeds \(Grouped.digits(embedded)) cabinets; the first \(out.count) are listed")
         }
         return out
     }

@@ -57,7 +57,13 @@ public enum WindowsInstallerReader {
     /// Reads an MSI or PE file at `path`; `trustedRoots` are PEM files of the root certificates a signer must chain to
     /// (nil leaves `trusted` unknown). Damaged parts that do not hide the package's identity become warnings.
     public static func inspect(path: String, trustedRoots: [String]?) throws -> WindowsInspection {
-        let file = try InstallerFile(path: path)
+        try inspect(path: path, trustedRoots: trustedRoots, limits: .standard)
+    }
+
+    /// Reads an MSI or PE file within `limits`; an exceeded limit throws `windows.budget` (kind `refused`) naming
+    /// the budget, the value and its `intake.yaml` key.
+    public static func inspect(path: String, trustedRoots: [String]?, limits: WindowsReadLimits) throws -> WindowsInspection {
+        let file = try InstallerFile(path: path, limits: limits)
         let prefix = try file.readAvailable(at: 0, maxCount: 8)
         do {
             if prefix == CompoundFile.signature {
@@ -68,6 +74,8 @@ public enum WindowsInstallerReader {
             }
         } catch let defect as FormatDefect {
             throw defect.error(for: path)
+        } catch let budget as BudgetExceeded {
+            throw WindowsFormatError(.refused, code: "windows.budget", "\(path): \(budget.message)")
         } catch let error as CryptoError where error.code == "authenticode.roots" {
             throw WindowsFormatError(.invalidInput, code: "windows.trusted-roots", error.message)
         }

@@ -71,7 +71,8 @@ struct PolicyReaderTests {
             "Policies/intake.yaml:1:1: missing required key 'maxPathLength'",
             "Policies/intake.yaml:5:1: unknown key 'maxPathLenght'; did you mean 'maxPathLength'?",
             "Policies/intake.yaml:9:1: unknown key 'colour'; expected one of: maxInstallerBytes, maxUncompressedBytes, "
-                + "maxCompressionRatio, maxEntries, maxPathLength, maxNestingDepth, maxMetadataBytes, progressThresholdBytes",
+                + "maxCompressionRatio, maxEntries, maxPathLength, maxNestingDepth, maxMetadataBytes, progressThresholdBytes, "
+                + "maxReadMultiple, maxMsiTableRows, maxRpmHeaderTags, maxWarningExamples, maxSecondsPerInstaller",
         ])
     }
 
