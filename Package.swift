@@ -58,13 +58,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // The API document is a declared file (Resources/openapi.json), served as it is and checked against the server.
         .target(name: "DepotServer", dependencies: [
             "DepotModel", "CatalogService", "Classification",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-        ]),
+        ], resources: [.copy("Resources/openapi.json")]),
         // The edu whitelist server: its own process on the school network, reading only a published edu directory
         // and its own small store; it never opens the catalog database and holds no private key.
         .target(name: "EduServer", dependencies: [

@@ -170,8 +170,11 @@ extension CatalogService {
         let cost = try CostReference(parsing: request.costReference)
         var programs: [ProgramVersion] = []
         for name in request.programs {
-            let parts = name.split(separator: "@", maxSplits: 1).map(String.init)
-            let program = parts[0]
+            let parts = name.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let program = parts.first, !program.isEmpty, parts.count == 1 || !parts[1].isEmpty else {
+                throw ServiceError(.invalidInput, code: "order.program",
+                    "'\(name)' is not a program to order; write PROGRAM or PROGRAM@VERSION (GET /api/v1/catalog lists them)")
+            }
             let programId = try Self.programId(db, program)
             if parts.count == 2 {
                 programs.append(ProgramVersion(program: program, version: parts[1]))

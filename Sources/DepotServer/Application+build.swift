@@ -15,7 +15,7 @@ public func buildApplication(
     router.get("healthz") { _, _ in
         try JSONResponse.make(["status": "ok"])
     }
-    router.get("api/v1/openapi.json") { _, _ in OpenAPIDocument.response() }
+    router.get("api/v1/openapi.json") { _, _ in try OpenAPIDocument.response() }
     PortalController(service: service).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: AuthMiddleware(service: service))
     CatalogController(service: service).addRoutes(to: api)

@@ -57,11 +57,14 @@ import Testing
         #expect(served.status == 200)
         #expect(served.headers.lowercased().contains("content-type: application/json"))
         let document = try #require(served.json as? [String: Any])
+        // The served document is the declared file, byte for byte: there is no second copy in Swift.
+        let declared = DepotBinary.packageRoot.appendingPathComponent("Sources/DepotServer/Resources/openapi.json")
+        #expect(served.body == (try String(contentsOf: declared, encoding: .utf8)), "the server does not serve \(declared.path)")
         #expect(document["openapi"] as? String == "3.1.0")
         let documented = Self.documentedRoutes(document)
 
         let undocumented = registered.subtracting(documented)
-        #expect(undocumented.isEmpty, "routes without documentation in Sources/DepotServer/OpenAPIDocument.swift: \(undocumented.sorted())")
+        #expect(undocumented.isEmpty, "routes without documentation in Sources/DepotServer/Resources/openapi.json: \(undocumented.sorted())")
 
         // An unknown route, for the shape of "no such route".
         let unknown = try HTTPExchange.get(base + "/no-such-route", token: admin)
