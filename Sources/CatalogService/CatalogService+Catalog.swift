@@ -23,6 +23,14 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
     public var sha256: String?
     /// Where the licence allows use: `admin`, `edu` or `both`; nil until a reviewer decided.
     public var licenceScope: String?
+    /// The submission whose installer this version is; nil for a catalogued version (no installer yet).
+    public var submission: Int64?
+    /// The latest recorded test of this installer passed (a test record exists and says so).
+    public var tested: Bool
+    /// A stored signature over this installer verifies against the pinned root with the catalog key role.
+    public var signed: Bool
+    /// Published, and its signature verifies: only such a version can be ordered.
+    public var orderable: Bool
 }
 
 /// What an import did.
@@ -31,6 +39,8 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public var versionsAdded: Int
     public var versionsUnchanged: Int
     public var profiles: Int
+    /// Upstream releases newly recorded from the manifests' release days.
+    public var upstreamReleases: Int
 }
 
 /// What an export wrote.
@@ -44,7 +54,8 @@ extension CatalogService {
     /// Every package version with its program, ordered by program then release date.
     public func catalog(state: PackageState? = nil, program: String? = nil, by actor: DepotUser) async throws -> [CatalogEntry] {
         try actor.require(.readCatalog)
-        let entries = try await database.writer.read { db in try Self.catalogEntries(db, state: state, program: program) }
+        var entries = try await database.writer.read { db in try Self.catalogEntries(db, state: state, program: program) }
+        markVerifiedSignatures(&entries)
         if let program, entries.isEmpty {
             let known = try await database.writer.read { db in
                 try ProgramRecord.filter(ProgramRecord.Columns.slug == program).fetchCount(db) > 0
@@ -59,7 +70,9 @@ extension CatalogService {
 
     static func catalogEntries(_ db: Database, state: PackageState?, program: String?) throws -> [CatalogEntry] {
         var sql = """
-            SELECT v.*, p.slug, p.name, p.publisher, p.baseline, p.category, p.environments AS programEnvironments
+            SELECT v.*, p.slug, p.name, p.publisher, p.baseline, p.category, p.environments AS programEnvironments,
+                   (SELECT s.id FROM submission s WHERE s.packageVersionId = v.id) AS submissionId,
+                   (SELECT t.passed FROM packageTest t WHERE t.packageVersionId = v.id ORDER BY t.id DESC LIMIT 1) AS lastTestPassed
             FROM packageVersion v JOIN program p ON p.id = v.programId
             """
         var conditions: [String] = []
@@ -75,7 +88,10 @@ extension CatalogService {
                 publisher: row["publisher"], state: version.state, released: version.released, platforms: version.platforms,
                 architectures: version.architectures, licence: version.licence, baseline: row["baseline"],
                 category: row["category"], environments: Self.decodeList(row["programEnvironments"]),
-                installerType: version.installerType, sha256: version.sha256, licenceScope: version.licenceScope)
+                installerType: version.installerType, sha256: version.sha256, licenceScope: version.licenceScope,
+                submission: row["submissionId"], tested: (row["lastTestPassed"] as Bool?) ?? false,
+                // `signed` and `orderable` are set only after the stored signature verifies (markVerifiedSignatures).
+                signed: false, orderable: false)
         }
     }
 
@@ -103,7 +119,7 @@ extension CatalogService {
         let stamp = nowString
         let at = now
         return try await database.writer.write { db in
-            var added = 0, unchanged = 0
+            var added = 0, unchanged = 0, releases = 0
             var programIds: [String: Int64] = [:]
             for manifest in manifests {
                 let programId: Int64
@@ -125,12 +141,17 @@ extension CatalogService {
                 let exists = try PackageVersionRecord
                     .filter(PackageVersionRecord.Columns.programId == programId && PackageVersionRecord.Columns.version == manifest.version)
                     .fetchCount(db) > 0
+                if try Self.recordManifestRelease(db, manifest, source: "\(directory.lastPathComponent)/programs/\(manifest.program)/\(manifest.version).yaml",
+                                                  by: actor.name, at: stamp) {
+                    releases += 1
+                }
                 if exists { unchanged += 1; continue }
+                // A manifest describes a program; it carries no installer, no licence decision and no signature.
                 var version = PackageVersionRecord(
-                    programId: programId, version: manifest.version, state: .published, released: manifest.released,
+                    programId: programId, version: manifest.version, state: .catalogued, released: manifest.released,
                     licence: manifest.licence, platforms: manifest.platforms, architectures: manifest.architectures,
                     installerType: manifest.installerType, origin: "catalog", createdAt: stamp, updatedAt: stamp,
-                    licenceScope: LicenceScope(environments: manifest.environments)?.rawValue)
+                    licenceScope: nil)
                 try version.insert(db)
                 added += 1
             }
@@ -145,11 +166,23 @@ extension CatalogService {
                 }
             }
             let summary = ImportSummary(programs: programIds.count, versionsAdded: added, versionsUnchanged: unchanged,
-                                        profiles: profiles.count)
+                                        profiles: profiles.count, upstreamReleases: releases)
             try AuditLog.append(db, at: at, actor: actor.name, action: "catalog.import", subject: "catalog",
                                 after: Snapshot.json(summary))
             return summary
         }
+    }
+
+    /// Records the manifest's release day as an upstream release when none is recorded for that version yet
+    /// (a recorded day, from the CLI or an earlier import, is kept). True when a release was added.
+    static func recordManifestRelease(_ db: Database, _ manifest: CatalogManifest, source: String, by actor: String,
+                                      at stamp: String) throws -> Bool {
+        guard !manifest.released.isEmpty, try upstreamRelease(db, program: manifest.program, version: manifest.version) == nil
+        else { return false }
+        var record = UpstreamReleaseRecord(program: manifest.program, version: manifest.version, released: manifest.released,
+                                           source: source, recordedBy: actor, recordedAt: stamp)
+        try record.insert(db)
+        return true
     }
 
     static func differs(_ a: ProgramRecord, _ b: ProgramRecord) -> Bool {

@@ -36,14 +36,51 @@ public struct SubmissionOverrides: Sendable, Equatable {
     public var publisher: String?
     public var platforms: [String]
     public var costReference: String?
+    /// What tells this installer apart from another of the same program and version (an architecture, a locale,
+    /// a platform); without it, different bytes for a known program and version are refused.
+    public var variant: String?
+    /// Program facts the packager corrects: display name, category, description, homepage.
+    public var name: String?
+    public var category: String?
+    public var description: String?
+    public var homepage: String?
 
     public init(program: String? = nil, version: String? = nil, publisher: String? = nil, platforms: [String] = [],
-                costReference: String? = nil) {
+                costReference: String? = nil, variant: String? = nil, name: String? = nil, category: String? = nil,
+                description: String? = nil, homepage: String? = nil) {
         self.program = program
         self.version = version
         self.publisher = publisher
         self.platforms = platforms
         self.costReference = costReference
+        self.variant = variant
+        self.name = name
+        self.category = category
+        self.description = description
+        self.homepage = homepage
+    }
+
+    /// Checks the packager's corrections before anything is read or stored.
+    func validate() throws {
+        if let variant, variant.isEmpty || variant.count > 40
+            || !variant.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }) {
+            throw ServiceError(.invalidInput, code: "submit.variant",
+                "--variant '\(SafeText.line(variant))' must be 1 to 40 letters, digits, '-', '_' or '.', e.g. x64, arm64, sv-SE or macos")
+        }
+        if let category, !CatalogManifest.categories.contains(category) {
+            throw ServiceError(.invalidInput, code: "submit.category",
+                "--category '\(SafeText.line(category))' is not a catalog category; use one of: \(CatalogManifest.categories.sorted().joined(separator: ", "))")
+        }
+        if let name, name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 200 {
+            throw ServiceError(.invalidInput, code: "submit.name", "--name must be 1 to 200 characters")
+        }
+        if let description, description.count > 4_000 {
+            throw ServiceError(.invalidInput, code: "submit.description", "--description is \(description.count) characters; keep it under 4000")
+        }
+        if let homepage, !(homepage.hasPrefix("https://") || homepage.hasPrefix("http://")) || homepage.count > 500 || homepage.contains(" ") {
+            throw ServiceError(.invalidInput, code: "submit.homepage",
+                "--homepage '\(SafeText.line(homepage))' must be an http(s) address, e.g. https://www.mozilla.org/firefox/")
+        }
     }
 }
 
@@ -72,6 +109,7 @@ extension CatalogService {
     public func submit(file: URL, overrides: SubmissionOverrides, by actor: DepotUser,
                        progress: IntakeProgress? = nil) async throws -> SubmitResult {
         try actor.require(.submit)
+        try overrides.validate()
         let costReference = try overrides.costReference.map { try CostReference(parsing: $0) }
         try Self.requireReadableFile(file)
         let temporary = blobs.temporaryFile()
@@ -93,6 +131,7 @@ extension CatalogService {
         }
         let costReference: CostReference?
         do {
+            try overrides.validate()
             costReference = try overrides.costReference.map { try CostReference(parsing: $0) }
         } catch {
             blobs.discard(temporary)
@@ -167,32 +206,64 @@ extension CatalogService {
                         "\(slug) is a new program and \(fileName) does not say who publishes it; pass --publisher P")
                 }
                 var record = ProgramRecord(
-                    slug: slug, name: facts.name ?? slug, publisher: publisher, category: "utility", baseline: false,
+                    slug: slug, name: overrides.name ?? facts.name ?? slug, publisher: publisher,
+                    category: overrides.category ?? "utility", baseline: false,
                     environments: [], versionScheme: "dotted", installerType: facts.installerType, silentSwitch: facts.windows?.silentSwitch,
-                    homepage: nil, description: nil, createdAt: stamp, updatedAt: stamp)
+                    homepage: overrides.homepage, description: overrides.description, createdAt: stamp, updatedAt: stamp)
                 try record.insert(db)
                 try AuditLog.append(db, at: at, actor: actor.name, action: "program.create", subject: "program:\(slug)",
                                     after: Snapshot.json(record))
                 program = record
+            } else if var known = program {
+                // The packager's corrections of the program's facts, audited as a change of the program.
+                let before = known
+                if let name = overrides.name { known.name = name }
+                if let category = overrides.category { known.category = category }
+                if let description = overrides.description { known.description = description }
+                if let homepage = overrides.homepage { known.homepage = homepage }
+                if known != before {
+                    known.updatedAt = stamp
+                    try known.update(db)
+                    try AuditLog.append(db, at: at, actor: actor.name, action: "program.correct", subject: "program:\(slug)",
+                                        before: Snapshot.json(before), after: Snapshot.json(known))
+                    program = known
+                }
             }
             let programId = program!.id!
-            let taken = try PackageVersionRecord
-                .filter(PackageVersionRecord.Columns.programId == programId && PackageVersionRecord.Columns.version == version)
-                .fetchCount(db) > 0
-            var packageVersion = PackageVersionRecord(
-                programId: programId, version: version, variant: taken ? String(facts.sha256.prefix(12)) : "",
-                state: .inspected, released: nil, licence: facts.declaredLicense,
-                platforms: overrides.platforms.isEmpty ? facts.platforms : overrides.platforms,
-                architectures: facts.architectures, installerType: facts.installerType, sha256: facts.sha256,
-                size: facts.size, origin: "submission", createdAt: stamp, updatedAt: stamp)
-            try packageVersion.insert(db)
+            let platforms = overrides.platforms.isEmpty ? facts.platforms : overrides.platforms
+            var packageVersion = try Self.versionForInstaller(db, programId: programId, slug: slug, version: version,
+                                                              variant: overrides.variant, sha256: facts.sha256)
+                ?? PackageVersionRecord(
+                    programId: programId, version: version, variant: overrides.variant ?? "", state: .inspected, released: nil,
+                    licence: nil, platforms: platforms, architectures: [], installerType: nil, origin: "submission", createdAt: stamp, updatedAt: stamp)
+            // A catalogued version (a manifest, no installer) becomes this installer's version: it keeps its release day.
+            let before = packageVersion.id.map { _ in packageVersion.state }
+            packageVersion.state = .inspected
+            if let variant = overrides.variant { packageVersion.variant = variant }
+            let manifestLicence = packageVersion.id == nil ? nil : packageVersion.licence
+            packageVersion.licence = facts.declaredLicense ?? manifestLicence
+            packageVersion.licenceScope = nil
+            packageVersion.platforms = platforms
+            packageVersion.architectures = facts.architectures
+            packageVersion.installerType = facts.installerType
+            packageVersion.sha256 = facts.sha256
+            packageVersion.size = facts.size
+            packageVersion.updatedAt = stamp
+            if packageVersion.id == nil {
+                try packageVersion.insert(db)
+            } else {
+                try packageVersion.update(db)
+                try AuditLog.append(db, at: at, actor: actor.name, action: "version.package", subject: "program:\(slug)",
+                                    before: Snapshot.json(["version": version, "state": before?.rawValue ?? ""]),
+                                    after: Snapshot.json(["version": version, "state": PackageState.inspected.rawValue, "sha256": facts.sha256]))
+            }
             var submission = SubmissionRecord(
                 sha256: facts.sha256, fileName: fileName, size: facts.size, submitter: actor.name, submittedAt: stamp,
                 facts: facts, error: nil, quarantined: false, costReference: costReference?.description,
                 packageVersionId: packageVersion.id)
             try submission.insert(db)
             try fileLicenceReview(db, versionId: packageVersion.id!, submissionId: submission.id, declared: facts.declaredLicense,
-                                  texts: licenceTexts, at: at)
+                                  texts: licenceTexts, at: at, manifestLicence: manifestLicence)
             let view = try Self.view(db, submission)
             try AuditLog.append(db, at: at, actor: actor.name, action: "submission.create", subject: "submission:\(submission.id!)",
                                 before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(AuditedSubmission(view)))
@@ -215,6 +286,31 @@ extension CatalogService {
                                 before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(AuditedSubmission(view)))
             return view
         }
+    }
+
+    /// The stored version an installer of `program` `version` (`variant`) joins: a catalogued one without an installer,
+    /// or none (a new row). Different bytes for a version that has an installer are refused, naming its submission,
+    /// unless the packager declares a variant that tells the two apart.
+    static func versionForInstaller(_ db: Database, programId: Int64, slug: String, version: String, variant: String?,
+                                    sha256: String) throws -> PackageVersionRecord? {
+        let existing = try PackageVersionRecord
+            .filter(PackageVersionRecord.Columns.programId == programId && PackageVersionRecord.Columns.version == version)
+            .order(PackageVersionRecord.Columns.id).fetchAll(db)
+        if let same = existing.first(where: { $0.variant == (variant ?? "") }) {
+            if same.state == .catalogued && same.sha256 == nil { return same }
+            let submission = try SubmissionRecord.filter(Column("packageVersionId") == same.id!).fetchOne(db)
+            let shown = same.variant.isEmpty ? "\(slug) \(version)" : "\(slug) \(version) (variant \(same.variant))"
+            let holder = submission.map { "submission \($0.id!) (\($0.fileName), sha256 \($0.sha256.prefix(12))…, \(same.state.rawValue))" }
+                ?? "a \(same.state.rawValue) version"
+            throw ServiceError(.conflict, code: "submit.version-taken",
+                "\(shown) is already \(holder) with different bytes; one version has one installer. "
+                    + "If this is another build of it for a different architecture, locale or platform, submit it with "
+                    + "--variant NAME (e.g. --variant x64, --variant sv-SE); if it is a newer build, give it its own --version")
+        }
+        if variant != nil, let catalogued = existing.first(where: { $0.state == .catalogued && $0.sha256 == nil }) {
+            return catalogued
+        }
+        return nil
     }
 
     func submission(sha256: String) async throws -> SubmissionView? {

@@ -14,6 +14,7 @@ public struct PolicyVerdict: Codable, Sendable, Equatable {
 
 /// A licence review as reviewers see it.
 public struct LicenceReviewView: Codable, Sendable, Equatable {
+    /// The review's number: the number of the submission it belongs to (one number for one submission).
     public var id: Int64
     public var submission: Int64?
     public var program: String
@@ -24,6 +25,8 @@ public struct LicenceReviewView: Codable, Sendable, Equatable {
     public var declared: String?
     /// How Depot read the declaration: strict, normalised, freeText, ambiguous, unrecognised.
     public var reading: String?
+    /// What the reader noted about the declaration (where it came from, what it could not name).
+    public var note: String?
     /// The SPDX expression Depot proposes, from the declaration and the licence texts.
     public var expression: String?
     public var matches: [LicenceMatch]
@@ -37,6 +40,27 @@ public struct LicenceReviewView: Codable, Sendable, Equatable {
     public var reason: String?
     public var decidedBy: String?
     public var decidedAt: String?
+    /// The expression the reviewer concluded when detection missed the licence or got it wrong; `expression` keeps
+    /// what Depot detected.
+    public var concluded: String?
+    /// The licence texts found in the package, readable with `depot reviews text` or `GET /api/v1/reviews/{id}/texts`.
+    public var texts: [LicenceTextRef]
+}
+
+/// A licence text stored with a review: its path in the package, its hash in the blob store, its length in lines.
+public struct LicenceTextRef: Codable, Sendable, Equatable {
+    public var path: String
+    public var sha256: String
+    public var lines: Int
+}
+
+/// A licence text as the reviewer reads it, with the detector's matches (line ranges) to highlight.
+public struct LicenceText: Codable, Sendable, Equatable {
+    public var path: String
+    public var sha256: String
+    public var text: String
+    public var matches: [LicenceMatch]
+    public var clauses: [LicenceClause]
 }
 
 /// A reviewer's decision.
@@ -45,12 +69,15 @@ public struct LicenceDecision: Sendable, Equatable {
     public var scope: LicenceScope?
     public var conditions: [String]
     public var reason: String
+    /// The SPDX expression the reviewer concludes from reading the texts, when detection missed it or got it wrong.
+    public var licence: String?
 
-    public init(approve: Bool, scope: LicenceScope?, conditions: [String] = [], reason: String) {
+    public init(approve: Bool, scope: LicenceScope?, conditions: [String] = [], reason: String, licence: String? = nil) {
         self.approve = approve
         self.scope = scope
         self.conditions = conditions
         self.reason = reason
+        self.licence = licence
     }
 }
 
@@ -87,8 +114,21 @@ enum LicenceReferenceData {
 extension CatalogService {
     /// Reads the licence of a new package version and files the review, inside the submission's transaction.
     func fileLicenceReview(_ db: Database, versionId: Int64, submissionId: Int64?, declared: String?,
-                           texts: [(path: String, bytes: [UInt8])], at: Date) throws {
-        let reading = declared.map { DeclaredLicenceReader().read($0) }
+                           texts: [(path: String, bytes: [UInt8])], at: Date, manifestLicence: String? = nil) throws {
+        // An installer that declares nothing is read against the catalog manifest's licence, and says so.
+        let reading = (declared ?? manifestLicence).map { DeclaredLicenceReader().read($0) }
+        let note = declared == nil && manifestLicence != nil
+            ? "the installer declares no licence; this is the catalog manifest's licence" + (reading?.note.map { "; " + $0 } ?? "")
+            : reading?.note
+        // The texts are kept, in the plain form the detector read, so a reviewer reads what was matched.
+        var stored: [LicenceTextRef] = []
+        for text in texts.prefix(50) {
+            let plain = LicenceDetector.text(path: text.path, bytes: text.bytes)
+            let bytes = Array(plain.utf8)
+            guard bytes.count <= 4 << 20 else { continue }
+            stored.append(LicenceTextRef(path: text.path, sha256: try blobs.store(bytes: bytes),
+                                         lines: plain.split(separator: "\n", omittingEmptySubsequences: false).count))
+        }
         var report: LicenceReport?
         if !texts.isEmpty, let library = LicenceReferenceData.library {
             report = LicenceDetector(library: library).detect(files: texts)
@@ -102,12 +142,14 @@ extension CatalogService {
         let admin = Self.verdict(expression, policy: policies?.licences, in: .admin)
         let edu = Self.verdict(expression, policy: policies?.licences, in: .edu)
         let detection = StoredDetection(reading: reading?.reading.rawValue, candidates: reading?.candidates ?? [],
-                                        note: reading?.note, matches: report?.matches ?? [], clauses: report?.clauses ?? [])
+                                        note: note, matches: report?.matches ?? [], clauses: report?.clauses ?? [])
+        // The review has its submission's number: one number for one submission everywhere.
         var review = LicenceReviewRecord(
-            packageVersionId: versionId, submissionId: submissionId, declared: declared, expression: expression?.description,
+            id: submissionId, packageVersionId: versionId, submissionId: submissionId, declared: declared, expression: expression?.description,
             detection: Snapshot.json(detection), adminOutcome: admin.outcome, eduOutcome: edu.outcome,
             policyReasons: ["admin: " + admin.reasons.joined(separator: "; "), "edu: " + edu.reasons.joined(separator: "; ")],
             createdAt: Timestamp.string(at))
+        review.texts = stored.isEmpty ? nil : Snapshot.json(stored)
         try review.insert(db)
         if let expression {
             try db.execute(sql: "UPDATE packageVersion SET licence = ? WHERE id = ?", arguments: [expression.description, versionId])
@@ -146,6 +188,14 @@ extension CatalogService {
         if decision.approve && decision.scope == nil {
             throw ServiceError(.invalidInput, code: "review.scope", "an approval names where the program may be used: --scope admin, edu or both")
         }
+        let concluded = try decision.licence.map { text -> SPDXExpression in
+            do {
+                return try SPDXExpression.parse(text, list: .builtIn)
+            } catch {
+                throw ServiceError(.invalidInput, code: "review.licence",
+                    "--licence '\(SafeText.line(text))' is not an SPDX expression: \(error); write it as the SPDX licence list spells it, e.g. 'MPL-2.0' or 'GPL-2.0-or-later AND BSD-3-Clause' (LicenseRef-NAME for terms not on the list)")
+            }
+        }
         let policy = policies?.licences
         let stamp = nowString
         let at = now
@@ -153,7 +203,7 @@ extension CatalogService {
             guard var review = try LicenceReviewRecord.fetchOne(db, key: id) else { throw Self.unknownReview(id) }
             if let done = review.decision {
                 throw ServiceError(.conflict, code: "review.decided",
-                    "licence review \(id) was already \(done) by \(review.decidedBy ?? "?") at \(review.decidedAt ?? "?")")
+                    "the licence of submission \(id) was already \(done) by \(review.decidedBy ?? "?") at \(review.decidedAt ?? "?")")
             }
             let before = try Self.reviewView(db, review, policy: policy)
             if let submitter = before.submitter, submitter == actor.name {
@@ -164,12 +214,14 @@ extension CatalogService {
                 throw ServiceError(.conflict, code: "review.state",
                     "\(before.program) \(before.version) is \(before.state.rawValue); only an inspected version awaits a licence decision")
             }
+            // A concluded licence is judged by the policy in place of the detected one.
+            let judged = concluded.map { (admin: Self.verdict($0, policy: policy, in: .admin), edu: Self.verdict($0, policy: policy, in: .edu)) }
             if decision.approve, let scope = decision.scope {
                 for environment in scope.environments {
-                    let verdict = environment == "admin" ? before.admin : before.edu
+                    let verdict = environment == "admin" ? (judged?.admin ?? before.admin) : (judged?.edu ?? before.edu)
                     if verdict.outcome == LicenceOutcome.deny.rawValue {
                         throw ServiceError(.refused, code: "review.policy-denies",
-                            "the licence policy denies \(before.expression ?? "this licence") in \(environment): \(verdict.reasons.joined(separator: "; ")). Narrow --scope, or reject")
+                            "the licence policy denies \(concluded?.description ?? before.expression ?? "this licence") in \(environment): \(verdict.reasons.joined(separator: "; ")). Narrow --scope, or reject")
                     }
                 }
             }
@@ -179,12 +231,19 @@ extension CatalogService {
             review.reason = reason
             review.decidedBy = actor.name
             review.decidedAt = stamp
+            review.concluded = concluded?.description
+            if let judged {
+                review.adminOutcome = judged.admin.outcome
+                review.eduOutcome = judged.edu.outcome
+                review.policyReasons = ["admin: " + judged.admin.reasons.joined(separator: "; "), "edu: " + judged.edu.reasons.joined(separator: "; ")]
+            }
             try review.update(db)
             guard var version = try PackageVersionRecord.fetchOne(db, key: review.packageVersionId) else {
                 throw ServiceError(.internal, code: "review.version", "licence review \(id) points at a missing package version")
             }
             version.state = decision.approve ? .licenceApproved : .licenceRejected
             version.licenceScope = review.scope
+            if let concluded { version.licence = concluded.description }
             version.updatedAt = stamp
             try version.update(db)
             let after = try Self.reviewView(db, review, policy: policy)
@@ -207,12 +266,28 @@ extension CatalogService {
         let identifiers = (r.expression.flatMap { try? SPDXExpression.parse($0, list: .builtIn) })?.identifiers ?? []
         return LicenceReviewView(
             id: r.id!, submission: r.submissionId, program: program?.slug ?? "?", version: version?.version ?? "?",
-            state: version?.state ?? .inspected, submitter: submitter, declared: r.declared, reading: detection.reading,
+            state: version?.state ?? .inspected, submitter: submitter, declared: r.declared, reading: detection.reading, note: detection.note,
             expression: r.expression, matches: detection.matches, clauses: detection.clauses,
             admin: verdict(r.adminOutcome, "admin: "), edu: verdict(r.eduOutcome, "edu: "),
             needsSeats: identifiers.contains { policy?.needsSeats($0) ?? false },
             decision: r.decision, scope: r.scope, conditions: r.conditions ?? [], reason: r.reason,
-            decidedBy: r.decidedBy, decidedAt: r.decidedAt)
+            decidedBy: r.decidedBy, decidedAt: r.decidedAt, concluded: r.concluded,
+            texts: r.texts.flatMap { try? JSONDecoder().decode([LicenceTextRef].self, from: Data($0.utf8)) } ?? [])
+    }
+
+    /// The licence texts of a submission's review, in full, with the detector's matches and flagged clauses per text.
+    public func licenceTexts(review id: Int64, by actor: DepotUser) async throws -> [LicenceText] {
+        let review = try await licenceReview(id: id, by: actor)
+        return try review.texts.map { ref in
+            let url = blobs.url(for: ref.sha256)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw ServiceError(.internal, code: "review.text-missing",
+                    "the licence text \(ref.path) of submission \(id) is missing from \(url.path); restore the blob store from backup")
+            }
+            return LicenceText(path: ref.path, sha256: ref.sha256, text: String(decoding: data, as: UTF8.self),
+                               matches: review.matches.filter { $0.file == ref.path },
+                               clauses: review.clauses.filter { $0.file == ref.path })
+        }
     }
 
     /// The policy's verdict, or a human review when there is nothing to judge or no policy to judge by.
@@ -228,7 +303,8 @@ extension CatalogService {
     }
 
     static func unknownReview(_ id: Int64) -> ServiceError {
-        ServiceError(.notFound, code: "review.unknown", "there is no licence review \(id); 'depot reviews list' shows them")
+        ServiceError(.notFound, code: "review.unknown",
+            "submission \(id) has no licence review (it does not exist, is quarantined or is catalogued without an installer); 'depot reviews list' shows the reviews by submission number")
     }
 
     // MARK: Entitlements

@@ -286,7 +286,9 @@ extension CatalogService {
     /// What has to happen before a version in `state` can go on, in words.
     static func nextStep(for state: PackageState, submission id: Int64) -> String {
         switch state {
-        case .submitted, .inspected: "its licence must be approved first (see 'depot reviews list --pending'), then it is classified and tested"
+        case .catalogued: "it has no installer yet; a packager submits one ('depot submit FILE --program P --version V')"
+        case .submitted, .inspected:
+            "its licence must be approved first: a licence reviewer who did not submit it runs 'depot reviews decide \(id) --approve --scope admin|edu|both --reason TEXT'; then it is classified and tested"
         case .licenceApproved: "it must be classified first ('depot classify \(id)'), then tested ('depot test \(id) --passed --notes …')"
         case .classified: "it must pass a test first ('depot test \(id) --passed --notes …')"
         case .tested: "it can be signed ('depot sign \(id)')"

@@ -14,6 +14,7 @@ public enum Permission: String, Sendable, CaseIterable {
     case readEntitlements = "read licence entitlements"
     case classify = "classify packagings"
     case placeOrders = "order programs"
+    case requestPackaging = "request the packaging of a catalogued program"
     case decideReclassification = "decide reclassification requests"
     case readOrders = "read orders"
     case readInvoices = "read invoices"
@@ -44,6 +45,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readEntitlements: [.finance, .licenceReviewer, .auditor, .admin]
         case .classify: [.packager, .admin]
         case .placeOrders: [.packager, .schoolAdmin, .admin]
+        case .requestPackaging: [.packager, .schoolAdmin, .releaseManager, .licenceReviewer, .finance, .admin]
         case .decideReclassification: [.finance, .releaseManager, .admin]
         case .readOrders: [.packager, .schoolAdmin, .finance, .auditor, .admin]
         case .readInvoices: [.finance, .auditor, .admin]

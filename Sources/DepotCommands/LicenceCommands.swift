@@ -31,7 +31,8 @@ struct LicenceCommand: AsyncParsableCommand {
 
 struct ReviewsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reviews", abstract: "The licence review queue.", subcommands: [List.self, Show.self, Decide.self])
+        commandName: "reviews", abstract: "The licence review queue, by submission number.",
+        subcommands: [List.self, Show.self, Text.self, Decide.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List licence reviews, newest first.")
@@ -50,7 +51,7 @@ struct ReviewsCommand: AsyncParsableCommand {
                 return [String(r.id), r.program, r.version, r.expression ?? r.declared ?? "?", r.admin.outcome, r.edu.outcome,
                         decision, r.submitter ?? "-"]
             }
-            Output.table(["ID", "PROGRAM", "VERSION", "LICENCE", "ADMIN", "EDU", "DECISION", "SUBMITTER"], rows)
+            Output.table(["SUBMISSION", "PROGRAM", "VERSION", "LICENCE", "ADMIN", "EDU", "DECISION", "SUBMITTER"], rows)
         }
     }
 
@@ -59,22 +60,60 @@ struct ReviewsCommand: AsyncParsableCommand {
         @OptionGroup var home: HomeOptions
         @OptionGroup var actor: ActorOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "The review id.") var id: Int64
+        @Argument(help: "The submission number (its licence review has the same number).") var id: Int64
 
         func run() async throws {
             let service = try home.service()
             let r = try await service.licenceReview(id: id, by: try await actor.actor(service))
             if output.json { return try Output.json(r) }
-            print("Review \(r.id): \(r.program) \(r.version) (\(r.state.rawValue)), submitted by \(r.submitter ?? "-")")
+            print("Licence review of submission \(r.id): \(r.program) \(r.version) (\(r.state.rawValue)), submitted by \(r.submitter ?? "-")")
             print("declared    \(r.declared ?? "-")\(r.reading.map { " (\($0))" } ?? "")")
-            print("expression  \(r.expression ?? "-")")
+            if let note = r.note { print("note        \(note)") }
+            print("expression  \(r.expression ?? "-") (detected)")
+            if let concluded = r.concluded { print("concluded   \(concluded) (by the reviewer)") }
             print("admin       \(r.admin.outcome): \(r.admin.reasons.joined(separator: "; "))")
             print("edu         \(r.edu.outcome): \(r.edu.reasons.joined(separator: "; "))")
             if r.needsSeats { print("seats       licensed per seat: installs count against entitlements") }
             for m in r.matches { print("match       \(m.id) in \(m.file) lines \(m.startLine)–\(m.endLine)") }
             for c in r.clauses { print("clause      \(c.kind.rawValue) \(c.file):\(c.line): \(c.text)") }
+            for t in r.texts { print("text        \(t.path) (\(t.lines) lines): depot reviews text \(r.id) --file '\(t.path)'") }
             if let decision = r.decision {
                 print("decision    \(decision)\(r.scope.map { " for \($0)" } ?? "") by \(r.decidedBy ?? "?") at \(r.decidedAt ?? "?"): \(r.reason ?? "")")
+            }
+        }
+    }
+
+    struct Text: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the licence texts found in a submission's package; lines the detector matched are marked with the licence.")
+        @OptionGroup var home: HomeOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The submission number (its licence review has the same number).") var id: Int64
+        @Option(help: "Only the text at this path in the package.") var file: String?
+
+        func run() async throws {
+            let service = try home.service()
+            var texts = try await service.licenceTexts(review: id, by: try await actor.actor(service))
+            if let file {
+                texts = texts.filter { $0.path == file }
+                guard !texts.isEmpty else {
+                    throw DepotFailure(.notFound, code: "review.text-unknown",
+                        "submission \(id) has no licence text at '\(SafeText.line(file))'; 'depot reviews show \(id)' lists them")
+                }
+            }
+            if output.json { return try Output.json(texts) }
+            if texts.isEmpty { print("Submission \(id): no licence texts were found in the package; read the publisher's terms.") }
+            for text in texts {
+                print("== \(SafeText.line(text.path)) (sha256 \(text.sha256.prefix(12))…)")
+                for (offset, line) in text.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    let number = offset + 1
+                    let hits = text.matches.filter { $0.startLine <= number && number <= $0.endLine }.map(\.id)
+                        + text.clauses.filter { $0.line == number }.map { "clause:" + $0.kind.rawValue }
+                    let mark = hits.isEmpty ? "" : "[" + hits.joined(separator: ",") + "]"
+                    print(String(format: "%5d %@ ", number, mark.padding(toLength: max(mark.count, 1), withPad: " ", startingAt: 0))
+                        + SafeText.line(String(line), limit: 400))
+                }
             }
         }
     }
@@ -85,12 +124,14 @@ struct ReviewsCommand: AsyncParsableCommand {
         @OptionGroup var home: HomeOptions
         @OptionGroup var actor: ActorOptions
         @OptionGroup var output: OutputOptions
-        @Argument(help: "The review id.") var id: Int64
+        @Argument(help: "The submission number, as 'depot reviews list' and 'depot submissions list' show it (its licence review has the same number).") var id: Int64
         @Flag(help: "Approve the licence.") var approve = false
         @Flag(help: "Reject the licence.") var reject = false
         @Option(help: "Where the program may be used: admin, edu or both.") var scope: String?
         @Option(help: "A condition of use; repeat for several.") var condition: [String] = []
         @Option(help: "Why: shown to the packager and kept in the audit log.") var reason: String
+        @Option(help: "The SPDX licence expression you conclude from the texts, when the detected one is missing or wrong; both are kept.")
+        var licence: String?
 
         func validate() throws {
             guard approve != reject else { throw ValidationError("say --approve or --reject (exactly one)") }
@@ -99,7 +140,7 @@ struct ReviewsCommand: AsyncParsableCommand {
         func run() async throws {
             let service = try home.service()
             let scope = try self.scope.map { try LicenceScope(userInput: $0) }
-            let decision = LicenceDecision(approve: approve, scope: scope, conditions: condition, reason: reason)
+            let decision = LicenceDecision(approve: approve, scope: scope, conditions: condition, reason: reason, licence: licence)
             let r = try await service.decideLicence(review: id, decision, by: try await actor.actor(service))
             if output.json { return try Output.json(r) }
             print("\(r.program) \(r.version): licence \(r.decision ?? "?")\(r.scope.map { " for \($0)" } ?? ""); now \(r.state.rawValue).")

@@ -23,6 +23,16 @@ struct SubmitCommand: AsyncParsableCommand {
     var platform: [String] = []
     @Option(name: .customLong("cost-ref"), help: "Who pays: ADMIN:IKB (administration number and cost bearer) or ref:TEXT.")
     var costRef: String?
+    @Option(help: "What tells this installer apart from another of the same version: an architecture, locale or platform (x64, sv-SE, macos).")
+    var variant: String?
+    @Option(help: "The program's display name, when the installer says it wrongly.")
+    var name: String?
+    @Option(help: "The program's catalog category (browser, office, education, utility, …).")
+    var category: String?
+    @Option(help: "A sentence that says what the program is for.")
+    var description: String?
+    @Option(help: "The program's homepage (https://…).")
+    var homepage: String?
     @Flag(help: "No progress bar.")
     var quiet = false
 
@@ -33,7 +43,8 @@ struct SubmitCommand: AsyncParsableCommand {
         let progress = ProgressBar.callback(label: "submit", totalBytes: url.fileSize,
                                             threshold: service.progressThresholdBytes, quiet: quiet)
         let overrides = SubmissionOverrides(program: program, version: version, publisher: publisher,
-                                            platforms: platform, costReference: costRef)
+                                            platforms: platform, costReference: costRef, variant: variant, name: name,
+                                            category: category, description: description, homepage: homepage)
         let result = try await service.submit(file: url, overrides: overrides, by: user, progress: progress)
         if output.json { return try Output.json(result) }
         let s = result.submission

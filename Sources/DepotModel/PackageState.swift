@@ -1,5 +1,8 @@
 /// Where a package version stands in the pipeline. Raw values are the words users see.
 public enum PackageState: String, Sendable, Codable, CaseIterable, Comparable {
+    /// A program version the city knows from a manifest (names, licence, release day) with no installer yet:
+    /// visible and searchable, never orderable, never on a whitelist, never signed.
+    case catalogued
     case submitted
     case inspected
     case quarantined
@@ -19,6 +22,7 @@ public enum PackageState: String, Sendable, Codable, CaseIterable, Comparable {
     /// The states a version may move to from this one.
     public var successors: Set<PackageState> {
         switch self {
+        case .catalogued: [.inspected]
         case .submitted: [.inspected, .quarantined]
         case .inspected: [.licenceApproved, .licenceRejected, .quarantined]
         case .quarantined: []

@@ -13,6 +13,8 @@ struct LicenceController {
         var scope: String?
         var conditions: [String]?
         var reason: String
+        /// The SPDX expression the reviewer concludes, when the detected one is missing or wrong.
+        var licence: String?
     }
 
     /// The body of `POST /api/v1/licences`.
@@ -31,6 +33,9 @@ struct LicenceController {
         group.get("reviews/:id") { _, context in
             try JSONResponse.make(try await service.licenceReview(id: try context.pathID(), by: try context.requireUser()))
         }
+        group.get("reviews/:id/texts") { _, context in
+            try JSONResponse.make(try await service.licenceTexts(review: try context.pathID(), by: try context.requireUser()))
+        }
         group.post("reviews/:id/decision") { request, context in
             let user = try context.requireUser()
             let body = try await Self.decode(DecisionBody.self, request, context)
@@ -38,7 +43,8 @@ struct LicenceController {
                 throw APIError(status: .badRequest, code: "review.decision", "'decision' must be \"approve\" or \"reject\", not '\(body.decision)'")
             }
             let scope = try body.scope.map { try LicenceScope(userInput: $0) }
-            let decision = LicenceDecision(approve: body.decision == "approve", scope: scope, conditions: body.conditions ?? [], reason: body.reason)
+            let decision = LicenceDecision(approve: body.decision == "approve", scope: scope, conditions: body.conditions ?? [],
+                                           reason: body.reason, licence: body.licence)
             return try JSONResponse.make(try await service.decideLicence(review: try context.pathID(), decision, by: user))
         }
         group.get("licences/usage") { _, context in

@@ -39,7 +39,9 @@ struct SubmissionController {
             program: query["program"].map(String.init), version: query["version"].map(String.init),
             publisher: query["publisher"].map(String.init),
             platforms: query.getAll("platform").map { String($0) },
-            costReference: query["cost-ref"].map(String.init))
+            costReference: query["cost-ref"].map(String.init), variant: query["variant"].map(String.init),
+            name: query["name"].map(String.init), category: query["category"].map(String.init),
+            description: query["description"].map(String.init), homepage: query["homepage"].map(String.init))
         let fileName = query["filename"].map(String.init).flatMap(Self.safeFileName) ?? "upload"
         let limit = service.maxInstallerBytes
         if let header = request.headers[.contentLength], let declared = Int64(header), declared > limit {

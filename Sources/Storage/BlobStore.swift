@@ -1,3 +1,4 @@
+import DepotCrypto
 import DepotModel
 import Foundation
 
@@ -51,6 +52,21 @@ public struct BlobStore: Sendable {
             throw error
         }
         return target
+    }
+
+    /// Stores small bytes (a licence text, a log) under their SHA-256; returns the hash.
+    @discardableResult
+    public func store(bytes: [UInt8]) throws -> String {
+        let sha256 = SHA256Hasher.hex(bytes)
+        if contains(sha256) { return sha256 }
+        let temporary = temporaryFile()
+        do {
+            try Data(bytes).write(to: temporary)
+        } catch {
+            throw StorageError(.internal, code: "blob.write", "could not write into \(temporary.deletingLastPathComponent().path): \(error.localizedDescription)")
+        }
+        try adopt(temporary, sha256: sha256)
+        return sha256
     }
 
     public func discard(_ temporary: URL) { try? FileManager.default.removeItem(at: temporary) }

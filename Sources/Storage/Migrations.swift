@@ -1,3 +1,5 @@
+import DepotModel
+import Foundation
 import GRDB
 
 extension AppDatabase {
@@ -309,6 +311,57 @@ extension AppDatabase {
                 t.add(column: "runner", .text)  // "tested automatically (Wine 8.0, template …)"
                 t.add(column: "reasons", .text).notNull().defaults(to: "[]")  // JSON array of sentences
                 t.add(column: "blocking", .boolean).notNull().defaults(to: true)  // false: a warning (testing.yaml warn)
+            }
+        }
+        // Issue 15: a version imported from a manifest has no installer and no signature, so it is `catalogued`,
+        // not published: never orderable, never on a whitelist, never signed. Versions that claim a signed state
+        // without a stored signature go back to the state their records prove; manifests' release days become
+        // upstream releases so that the currency report knows them.
+        migrator.registerMigration("v12-truth-catalogued") { db in
+            let claimed = "v.state IN ('signed', 'published', 'retired') AND NOT EXISTS (SELECT 1 FROM packageSignature s WHERE s.packageVersionId = v.id)"
+            let catalogued = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packageVersion v WHERE \(claimed) AND v.sha256 IS NULL") ?? 0
+            try db.execute(sql: "UPDATE packageVersion AS v SET state = 'catalogued', licenceScope = NULL WHERE \(claimed) AND v.sha256 IS NULL")
+            let demoted = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM packageVersion v WHERE \(claimed)") ?? 0
+            try db.execute(sql: """
+                UPDATE packageVersion AS v SET state = CASE
+                    WHEN EXISTS (SELECT 1 FROM packageTest t WHERE t.packageVersionId = v.id AND t.passed
+                                 AND t.id = (SELECT MAX(id) FROM packageTest WHERE packageVersionId = v.id)) THEN 'tested'
+                    WHEN EXISTS (SELECT 1 FROM classification c WHERE c.packageVersionId = v.id) THEN 'classified'
+                    WHEN EXISTS (SELECT 1 FROM licenceReview r WHERE r.packageVersionId = v.id AND r.decision = 'approved') THEN 'licence-approved'
+                    ELSE 'inspected' END
+                WHERE \(claimed)
+                """)
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO upstreamRelease (program, version, released, source, recordedBy, recordedAt)
+                SELECT p.slug, v.version, v.released, 'catalog manifest', 'system', ?
+                FROM packageVersion v JOIN program p ON p.id = v.programId
+                WHERE v.origin = 'catalog' AND v.released IS NOT NULL
+                """, arguments: [Timestamp.string(Date())])
+            let releases = db.changesCount
+            if catalogued + demoted + releases > 0 {
+                try AuditLog.append(db, at: Date(), actor: "system", action: "store.migrate", subject: "migration:v12-truth-catalogued",
+                                    after: #"{"catalogued":\#(catalogued),"demoted":\#(demoted),"upstreamReleases":\#(releases)}"#)
+            }
+            // A licence review carries its submission's number, so a reviewer never decides the wrong package by
+            // mistaking one number for the other (they drifted apart after a quarantined upload).
+            try db.execute(sql: "UPDATE licenceReview SET id = -id")
+            try db.execute(sql: "UPDATE licenceReview SET id = submissionId WHERE submissionId IS NOT NULL")
+            try db.execute(sql: """
+                UPDATE licenceReview SET id = (SELECT COALESCE(MAX(id), 0) FROM submission) - id WHERE id < 0
+                """)
+            // Detected and concluded licences are kept apart; the licence texts a reviewer reads are kept by hash.
+            try db.alter(table: "licenceReview") { t in
+                t.add(column: "concluded", .text)
+                t.add(column: "texts", .text)
+            }
+            // A packaging request: someone asks for a catalogued program to be packaged; the packagers' queue.
+            try db.create(table: "packagingRequest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("program", onDelete: .restrict).notNull()
+                t.column("version", .text)  // null: the newest release
+                t.column("note", .text)
+                t.column("requestedBy", .text).notNull()
+                t.column("requestedAt", .text).notNull()
             }
         }
         return migrator

@@ -238,6 +238,12 @@ public struct LicenceReviewRecord: Codable, Sendable, Equatable, FetchableRecord
     public var decidedBy: String?
     public var decidedAt: String?
     public var createdAt: String
+    /// The licence expression the reviewer concluded, when detection missed it or got it wrong; `expression`
+    /// keeps what was detected (as ScanCode and ORT keep detected and concluded licences apart).
+    public var concluded: String? = nil
+    /// JSON array of the licence texts found in the package: `{"path", "sha256", "lines"}`, each stored as a blob
+    /// in the plain-text form the detector read (so match line numbers point into it).
+    public var texts: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)

@@ -27,7 +27,10 @@ func makeService(_ dir: TemporaryDirectory) throws -> CatalogService {
         // Every program has at least three versions, and the demo has baseline programs.
         let perProgram = Dictionary(grouping: entries, by: \.program)
         #expect(perProgram.values.allSatisfy { $0.count >= 3 })
-        #expect(entries.contains { $0.program == "mozilla-firefox" && $0.baseline && $0.state == .published })
+        #expect(entries.contains { $0.program == "mozilla-firefox" && $0.baseline })
+        // A manifest carries no installer: catalogued, never signed or orderable, its release day recorded upstream.
+        #expect(entries.allSatisfy { $0.state == .catalogued && !$0.signed && !$0.orderable && $0.licenceScope == nil })
+        #expect(summary.upstreamReleases == summary.versionsAdded)
     }
 
     @Test func importingTwiceAddsNothing() async throws {

@@ -28,7 +28,10 @@ import Testing
         #expect(s.facts?.declaredLicense == "GPL-3.0-or-later")
         #expect(s.costReference == "140:52120")
         // Stored once, by hash, with nothing left in the incoming folder.
-        #expect(files(in: service.home.blobs) == ["sha256/\(s.sha256.prefix(2))/\(s.sha256.dropFirst(2))"])
+        // Stored once, by hash, beside the licence text the reviewer will read (kept by its own hash).
+        let texts = try await service.licenceReview(id: s.id, by: .system).texts.map(\.sha256)
+        #expect(texts.count == 1)
+        #expect(Set(files(in: service.home.blobs)) == Set(([s.sha256] + texts).map { "sha256/\($0.prefix(2))/\($0.dropFirst(2))" }))
         #expect(files(in: service.home.incoming).isEmpty)
         let listed = try await service.submissions(state: "inspected", by: pat)
         #expect(listed.map(\.id) == [s.id])

@@ -33,6 +33,19 @@ import Testing
         let service = try CatalogService.open(home: home, clock: FixedClock(try #require(Timestamp.parse(instant))),
                                               logger: Logger(label: "test")).applying(policies)
         _ = try await service.importCatalog(from: demoCatalog, by: .system)
+        // Fixture: the lifecycle rules under test read published versions and the upstream releases these tests
+        // record themselves. Imported versions are only catalogued (and their release days recorded), so the
+        // fixture marks them published as if each had passed the pipeline (tested in SigningServiceTests and
+        // EvidenceTests) and starts with no upstream releases.
+        try await service.database.writer.write { db in
+            try db.execute(sql: """
+                UPDATE packageVersion SET state = 'published', licenceScope = (
+                    SELECT CASE WHEN p.environments LIKE '%admin%' AND p.environments LIKE '%edu%' THEN 'both'
+                                WHEN p.environments LIKE '%edu%' THEN 'edu' ELSE 'admin' END
+                    FROM program p WHERE p.id = packageVersion.programId)
+                """)
+            try db.execute(sql: "DELETE FROM upstreamRelease")
+        }
         _ = try await service.addUser(name: "rm", role: .releaseManager, school: nil, by: .system)
         _ = try await service.addUser(name: "pat", role: .packager, school: nil, by: .system)
         return Setup(dir: dir, home: home, policies: policies, rm: try await service.user(named: "rm"),

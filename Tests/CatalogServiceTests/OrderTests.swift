@@ -18,6 +18,10 @@ import Testing
         let dir = try TemporaryDirectory()
         let service = try makeService(dir).applying(try CatalogService.loadPolicies(from: repositoryPolicies))
         _ = try await service.importCatalog(from: demoCatalog, by: .system)
+        // Only packaged versions can be ordered: take the ones these tests order through the pipeline.
+        let profile = try #require(try await service.profiles(by: .system).first { $0.profile == "secondary-teacher" })
+        try await PackagedCatalog.publish(service, programs: ["mozilla-firefox", "libreoffice", "7zip", "vlc", "geogebra-classic",
+                                                              "adobe-acrobat-reader", "microsoft-365-apps"] + profile.programs, in: dir)
         _ = try await service.addUser(name: "pat", role: .packager, school: nil, by: .system)
         _ = try await service.addUser(name: "fia", role: .finance, school: nil, by: .system)
         return Setup(dir: dir, service: service, pat: try await service.user(named: "pat"), fia: try await service.user(named: "fia"))

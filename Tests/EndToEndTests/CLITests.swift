@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct CLITests {
     func initHome(_ dir: TemporaryDirectory) throws -> (home: String, adminToken: String) {
         let home = dir.url.appendingPathComponent("home").path
-        let result = try DepotBinary.run(["init", "--home", home, "--json"])
+        let result = try DepotBinary.run(["init", "--no-demo", "--home", home, "--json"])
         #expect(result.succeeded, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let admin = try #require(json["admin"] as? [String: Any])
@@ -37,7 +37,8 @@ import Testing
 
     @Test func exportThenImportIntoAFreshHomeGivesTheSameList() throws {
         let dir = try TemporaryDirectory()
-        let (home, _) = try initHome(dir)
+        let home = dir.url.appendingPathComponent("home").path
+        try DepotBinary.run(["init", "--no-demo", "--home", home]).expectSuccess()
         let exported = dir.url.appendingPathComponent("export").path
         #expect(try DepotBinary.run(["catalog", "export", exported, "--home", home, "--as", "admin"]).succeeded)
         let fresh = dir.url.appendingPathComponent("fresh").path

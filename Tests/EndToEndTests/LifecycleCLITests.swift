@@ -75,13 +75,28 @@ import Testing
         let stdout = try depot(["schedule", "export", "--ics"], home: home)
         #expect(stdout.stdout == (try String(contentsOfFile: ics, encoding: .utf8)))
 
+        // The demo published Firefox 134.0; older ones are only catalogued. Package four through the pipeline as the demo
+        // users, so that pruning has an old published version to retire.
+        for version in ["115.0", "120.0", "128.0", "133.0"] {
+            let deb = try Fixtures.debianPackage(in: dir, name: "mozilla-firefox", version: version, licence: "MPL-2.0")
+            let submitted = try #require(try json(try depot(["submit", deb.path, "--json", "--as", "maja"], home: home)) as? [String: Any])
+            let number = String(try #require((submitted["submission"] as? [String: Any])?["id"] as? Int))
+            for step in [["reviews", "decide", number, "--approve", "--scope", "admin", "--reason", "MPL-2.0", "--as", "olle"],
+                         ["classify", number, "--as", "maja"], ["test", number, "--passed", "--notes", "installs", "--as", "tove"],
+                         ["sign", number, "--as", "ebba"]] {
+                let result = try depot(step, home: home)
+                #expect(result.succeeded, "\(step): \(result.stderr)")
+            }
+        }
+        #expect(try depot(["publish", "--as", "hugo"], home: home).succeeded)
+
         // Pruning on a fixed day: each version with its rule and reason.
         let plan = try #require(try json(try depot(["prune", "--dry-run", "--json", "--at", "2025-06-01"], home: home)) as? [String: Any])
         let decisions = try #require(plan["decisions"] as? [[String: Any]])
         let catalog = try #require(try json(try depot(["catalog", "list", "--json"], home: home)) as? [[String: Any]])
         #expect(decisions.count == catalog.count)
         let old = try #require(decisions.first { $0["program"] as? String == "mozilla-firefox" && $0["version"] as? String == "115.0" })
-        #expect(old["action"] as? String == "retire" && old["rule"] as? String == "unused")
+        #expect(old["action"] as? String == "retire" && old["rule"] as? String == "unused", "\(old)")
         #expect((old["reason"] as? String)?.contains("never ordered or installed since it was published on 2023-07-04") == true)
         #expect(decisions.contains { $0["program"] as? String == "mozilla-firefox" && $0["version"] as? String == "134.0"
             && $0["rule"] as? String == "keep-latest" })

@@ -27,7 +27,7 @@ import Testing
         #expect(placed.status == 201)
         #expect((placed.json as? [String: Any])?["id"] as? String == "ORD-1")
         #expect(try HTTPExchange.request("POST", base + "/orders", token: fia, bodyFile: body.path).status == 403)
-        let refused = try dir.write("refused.json", #"{"programs": ["geogebra-classic"], "users": ["a"], "costReference": "140:52120", "environment": "admin"}"#)
+        let refused = try dir.write("refused.json", #"{"programs": ["gcompris"], "users": ["a"], "costReference": "140:52120", "environment": "admin"}"#)
         let refusal = try HTTPExchange.request("POST", base + "/orders", token: pat, bodyFile: refused.path)
         #expect(refusal.status == 422)
         #expect(refusal.body.contains("does not cover the admin environment"))

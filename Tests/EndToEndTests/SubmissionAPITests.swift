@@ -16,7 +16,7 @@ import Testing
             try text.write(to: policies.appendingPathComponent(file), atomically: true, encoding: .utf8)
         }
         #expect(try String(contentsOf: policies.appendingPathComponent("intake.yaml"), encoding: .utf8).contains("64 KiB"))
-        _ = try DepotBinary.run(["init", "--home", home])
+        _ = try DepotBinary.run(["init", "--no-demo", "--home", home])
         func token(_ name: String, _ role: String) throws -> String {
             let out = try DepotBinary.run(["users", "add", name, "--role", role, "--home", home, "--as", "admin", "--json"])
             return try #require((try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any])?["token"] as? String)

@@ -14,6 +14,20 @@ extension PortalController {
             let program = context.parameters.get("program") ?? ""
             return await page(request, needs: .readCatalog) { portal in try await programPage(request, program, portal) }
         }
+        router.post("portal/packaging-requests") { request, _ in
+            await page(request, needs: .requestPackaging) { portal in
+                let form = try await form(request)
+                try requireCSRF(form["csrf"], portal)
+                let program = form.text("program") ?? ""
+                let view = try await service.requestPackaging(program: program, version: form.text("version"), note: form.text("note"),
+                                                              by: portal.user!)
+                let s = portal.strings
+                return html(portal, status: .created, title: s["packaging.done"], """
+                    <p class="ok" role="status">\(s["packaging.done"]): \(view.name) \(view.version ?? "")</p>
+                    <p><a href="/portal/programs/\(view.program)">\(s["back"])</a></p>
+                    """)
+            }
+        }
         router.post("portal/orders/quote") { request, _ in
             await page(request, needs: .placeOrders) { portal in
                 let form = try await form(request)
@@ -73,7 +87,7 @@ extension PortalController {
             <th scope="col">\(s["col.scope"])</th><th scope="col">\(s["col.baseline"])</th></tr></thead>
             <tbody>\(rows.map { e in HTML("""
                 <tr><td><a href="/portal/programs/\(e.program)">\(e.name)</a><br><small>\(e.program) · \(e.publisher)</small></td>
-                <td>\(e.version)</td><td>\(e.state.rawValue)</td><td>\(e.category)</td><td>\(e.platforms.joined(separator: ", "))</td>
+                <td>\(e.version)</td><td>\(e.state.rawValue)<br><small>\(Self.evidence(e, s))</small></td><td>\(e.category)</td><td>\(e.platforms.joined(separator: ", "))</td>
                 <td>\(e.licence ?? "–")</td><td>\(e.licenceScope ?? "–")</td><td>\(e.baseline ? s["yes"] : s["no"])</td></tr>
                 """) })</tbody></table>
             """
@@ -110,13 +124,28 @@ extension PortalController {
             comparison = HTML("<p role=\"status\" class=\"ok\">\(result.a) \(result.order) \(result.b) (\(result.scheme))</p>")
         }
         let versionChoices = versions.map { (value: $0.version, label: $0.version) }
-        let signedStates: Set<PackageState> = [.signed, .published, .retired]
         let currencyHTML: HTML = currency.map { c in
             HTML("<p><strong>\(c.status.rawValue)</strong> – \(c.reason)</p>")
         } ?? HTML("<p>\(s["program.nocurrency"])</p>")
         let scheduleHTML: HTML = waves.isEmpty ? HTML("<p>\(s["program.noschedule"])</p>") : Self.waveTable(waves.map { WaveRow(program: $0.program, version: $0.version, ring: $0.ring, window: $0.window, start: $0.localStart, end: $0.localEnd, flags: $0.flags.map(\.message)) }, s)
+        var packagingForm: HTML = .empty
+        if let catalogued = versions.last(where: { $0.state == .catalogued }) {
+            packagingForm = HTML("<p>\(s["catalogued.note"])</p>")
+            if portal.may(.requestPackaging) {
+                let choices = versions.filter { $0.state == .catalogued }.reversed().map { (value: $0.version, label: $0.version) }
+                packagingForm = """
+                    \(packagingForm)
+                    <form method="post" action="/portal/packaging-requests">
+                    \(portal.csrfField)<input type="hidden" name="program" value="\(program)">
+                    <p><label for="packaging-version">\(s["col.version"])</label><select id="packaging-version" name="version">\(HTML.options(Array(choices), selected: catalogued.version))</select></p>
+                    \(HTML.field("note", label: s["packaging.note"]))
+                    <p><button type="submit">\(s["packaging.request"])</button></p>
+                    </form>
+                    """
+            }
+        }
         var orderForm: HTML = .empty
-        if portal.may(.placeOrders) {
+        if portal.may(.placeOrders), versions.contains(where: \.orderable) {
             let profiles = try await service.profiles(by: user)
             let environments: [(value: String, label: String)] = user.role == .schoolAdmin ? [("edu", "edu")] : [("admin", "admin"), ("edu", "edu")]
             orderForm = """
@@ -144,12 +173,13 @@ extension PortalController {
             <p>\(first.publisher) · \(first.category) · \(first.baseline ? s["col.baseline"] : "")</p>
             <h2>\(s["program.versions"])</h2>
             <table><thead><tr><th scope="col">\(s["col.version"])</th><th scope="col">\(s["col.state"])</th><th scope="col">\(s["col.released"])</th>
-            <th scope="col">\(s["col.licence"])</th><th scope="col">\(s["col.scope"])</th><th scope="col">\(s["col.platforms"])</th><th scope="col">\(s["col.signature"])</th></tr></thead>
+            <th scope="col">\(s["col.licence"])</th><th scope="col">\(s["col.scope"])</th><th scope="col">\(s["col.platforms"])</th><th scope="col">\(s["col.evidence"])</th></tr></thead>
             <tbody>\(versions.reversed().map { v in HTML("""
                 <tr><td>\(v.version)\(v.variant.isEmpty ? "" : " (\(v.variant))")</td><td>\(v.state.rawValue)</td><td>\(v.released ?? "–")</td>
                 <td>\(v.licence ?? "–")</td><td>\(v.licenceScope ?? "–")</td><td>\(v.platforms.joined(separator: ", "))</td>
-                <td>\(signedStates.contains(v.state) ? s["signed"] : s["unsigned"])</td></tr>
+                <td>\(Self.evidence(v, s))</td></tr>
                 """) })</tbody></table>
+            \(packagingForm)
             <h2>\(s["compare"])</h2>
             <form method="get" action="/portal/programs/\(program)">
             <p><label for="a">\(s["compare.a"])</label><select id="a" name="a">\(HTML.options(versionChoices, selected: query["a"].map(String.init)))</select></p>
@@ -163,6 +193,14 @@ extension PortalController {
             \(scheduleHTML)
             \(orderForm)
             """)
+    }
+
+    /// What the records prove about a version: a verified signature, a passing test, orderable. Never read from the state name.
+    static func evidence(_ v: CatalogEntry, _ s: PortalStrings) -> String {
+        guard v.state != .catalogued else { return "–" }
+        var words = [v.signed ? s["signed"] : s["unsigned"], v.tested ? s["tested"] : s["untested"]]
+        if v.orderable { words.append(s["orderable"]) }
+        return words.joined(separator: " · ")
     }
 
     /// The order as the form describes it; school admins always order for edu.

@@ -27,7 +27,7 @@ extension PortalController {
                 }
                 let scope = try form.text("scope").map { try LicenceScope(userInput: $0) }
                 let decision = LicenceDecision(approve: approve, scope: scope, conditions: form.list("conditions"),
-                                               reason: form["reason"] ?? "")
+                                               reason: form["reason"] ?? "", licence: form.text("licence"))
                 let view = try await service.decideLicence(review: reviewID, decision, by: portal.user!)
                 return try await reviewPage(view.id, portal, notice: "\(portal.strings["review.decided"]): \(view.decision ?? "") \(view.scope ?? "")")
             }
@@ -53,6 +53,27 @@ extension PortalController {
                 """) })</tbody></table>
             """
         return html(portal, title: s["reviews.title"], body)
+    }
+
+    /// Each licence text in full; lines the detector matched are marked with the licence, flagged clauses too.
+    func licenceTextsHTML(_ id: Int64, _ portal: PortalRequest) async throws -> HTML {
+        let texts = try await service.licenceTexts(review: id, by: portal.user!)
+        guard !texts.isEmpty else { return HTML("<p>\(portal.strings["review.notexts"])</p>") }
+        return texts.map { text in
+            let lines = text.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { offset, line -> HTML in
+                let number = offset + 1
+                let hits = text.matches.filter { $0.startLine <= number && number <= $0.endLine }.map(\.id)
+                    + text.clauses.filter { $0.line == number }.map { "clause: " + $0.kind.rawValue }
+                return hits.isEmpty
+                    ? HTML("\(String(line))\n")
+                    : HTML("<mark title=\"\(hits.joined(separator: ", "))\">\(String(line))</mark>\n")
+            }.joined()
+            return HTML("""
+                <h3><code>\(text.path)</code></h3>
+                <p><small>\(text.matches.map { "\($0.id): \($0.startLine)–\($0.endLine)" }.joined(separator: " · "))</small></p>
+                <pre class="licence-text">\(lines)</pre>
+                """)
+        }.joined()
     }
 
     func reviewPage(_ id: Int64, _ portal: PortalRequest, notice: String?) async throws -> Response {
@@ -84,6 +105,7 @@ extension PortalController {
                 <p><input type="radio" id="decision-reject" name="decision" value="reject"> <label for="decision-reject" style="display:inline">\(s["review.reject"])</label></p>
                 </fieldset>
                 <p><label for="scope">\(s["review.scope"])</label><select id="scope" name="scope">\(HTML.options(scopes, selected: ""))</select></p>
+                \(HTML.field("licence", label: s["review.concluded"], hint: s["review.concludedHint"]))
                 <p><label for="reason">\(s["review.reason"])</label><textarea id="reason" name="reason" rows="3" cols="60" required></textarea></p>
                 <p><button type="submit">\(s["review.decide"])</button></p>
                 </form>
@@ -95,7 +117,8 @@ extension PortalController {
             <table><tbody>
             <tr><th scope="row">\(s["review.declared"])</th><td>\(r.declared ?? "–")</td></tr>
             <tr><th scope="row">\(s["review.reading"])</th><td>\(r.reading ?? "–")</td></tr>
-            <tr><th scope="row">SPDX</th><td><strong>\(r.expression ?? "–")</strong></td></tr>
+            <tr><th scope="row">SPDX (\(s["review.detectedShort"]))</th><td><strong>\(r.expression ?? "–")</strong>\(r.note.map { HTML("<br><small>\($0)</small>") } ?? .empty)</td></tr>
+            <tr><th scope="row">\(s["review.concluded"])</th><td>\(r.concluded ?? "–")</td></tr>
             <tr><th scope="row">\(s["review.policy"]) admin</th><td>\(r.admin.outcome) \(r.admin.reasons.joined(separator: "; "))</td></tr>
             <tr><th scope="row">\(s["review.policy"]) edu</th><td>\(r.edu.outcome) \(r.edu.reasons.joined(separator: "; "))</td></tr>
             </tbody></table>
@@ -103,6 +126,8 @@ extension PortalController {
             \(matches)
             <h2>\(s["review.clauses"])</h2>
             \(clauses)
+            <h2>\(s["review.texts"])</h2>
+            \(try await licenceTextsHTML(r.id, portal))
             \(decide)
             """)
     }

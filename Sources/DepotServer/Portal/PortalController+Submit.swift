@@ -121,6 +121,11 @@ extension PortalController {
             \(HTML.field("program", label: s["submit.program"], value: program, required: true))
             \(HTML.field("version", label: s["submit.version"], value: facts.version, required: true))
             \(HTML.field("publisher", label: s["submit.publisher"], value: facts.publisher))
+            \(HTML.field("name", label: s["submit.name"], value: facts.name))
+            \(HTML.field("category", label: s["submit.category"]))
+            \(HTML.field("description", label: s["submit.description"]))
+            \(HTML.field("homepage", label: s["submit.homepage"], type: "url"))
+            \(HTML.field("variant", label: s["submit.variant"]))
             \(HTML.field("platforms", label: s["submit.platforms"], value: facts.platforms.joined(separator: ", ")))
             \(HTML.field("costReference", label: s["submit.costref"]))
             <p><button type="submit">\(s["submit.confirm"])</button></p>
@@ -137,7 +142,9 @@ extension PortalController {
             throw PortalError(.notFound, code: "upload.unknown", "that upload is no longer waiting; upload the installer again")
         }
         let overrides = SubmissionOverrides(program: form.text("program"), version: form.text("version"), publisher: form.text("publisher"),
-                                            platforms: form.list("platforms"), costReference: form.text("costReference"))
+                                            platforms: form.list("platforms"), costReference: form.text("costReference"),
+                                            variant: form.text("variant"), name: form.text("name"), category: form.text("category"),
+                                            description: form.text("description"), homepage: form.text("homepage"))
         let result = try await service.submitUploaded(temporary: upload.url, fileName: upload.fileName, overrides: overrides, by: user)
         let view = result.submission
         return html(portal, status: result.created ? .created : .ok, title: s["submit.done"], """
