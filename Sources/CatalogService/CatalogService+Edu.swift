@@ -35,6 +35,10 @@ public struct EduPublicationSummary: Codable, Sendable, Equatable {
     public var packages: Int
     /// Edu-scope versions left off every list, with the reason (an installer fact an export needs is missing).
     public var skipped: [String]
+    /// Versions the fast channel lists before their central review: `tier open: vscode 1.91.0 (follows 1.90.0)`.
+    public var fastChannel: [String]
+    /// Versions the fast channel keeps out, each with the reason (a difference, or the tier's cadence).
+    public var fastChannelHeld: [String]
 }
 
 /// One self-install as an edu server recorded it, handed to `collectEduInstalls`.
@@ -63,11 +67,36 @@ public struct EduInstallInput: Codable, Sendable, Equatable {
     }
 }
 
+/// One uninstall as an edu server recorded it: seats of an earlier install given back.
+public struct EduUninstallInput: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var install: Int64
+    public var school: String
+    public var program: String
+    public var quantity: Int
+    public var reportedBy: String
+    public var reportedAt: String
+
+    public init(id: Int64, install: Int64, school: String, program: String, quantity: Int, reportedBy: String, reportedAt: String) {
+        self.id = id
+        self.install = install
+        self.school = school
+        self.program = program
+        self.quantity = quantity
+        self.reportedBy = reportedBy
+        self.reportedAt = reportedAt
+    }
+}
+
 /// What `depot edu collect` brought back.
 public struct EduCollectSummary: Codable, Sendable, Equatable {
     public var serverId: String
     /// Installs recorded now, each as an install order.
     public var collected: Int
+    /// Uninstalls recorded now; their seats are free again.
+    public var uninstallsCollected: Int = 0
+    /// Seats the uninstalls collected now gave back.
+    public var seatsReturned: Int = 0
     /// Installs this catalog had already collected (counted nothing).
     public var alreadyCollected: Int
     public var orders: [String]
@@ -171,15 +200,22 @@ extension CatalogService {
 
     // MARK: Whitelists
 
-    /// Published versions whose licence scope includes edu, with a stored installer, as whitelist candidates;
-    /// versions whose facts an export relies on are missing are left out with the reason.
+    /// Published versions whose licence scope includes edu, with a stored installer, as whitelist candidates; and,
+    /// for the fast channel, versions still in the pipeline (not approved centrally, so `approvedScope` nil) of
+    /// programs that have such a published version, unless a reviewer already kept their licence out of edu.
+    /// Versions whose facts an export relies on are missing are left out with the reason.
     func eduCandidates(_ db: Database) throws -> (candidates: [WhitelistCandidate], skipped: [String], schemes: [String: String]) {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT v.id AS versionId, p.id AS programId, p.slug, p.name, p.publisher, p.category, p.baseline, p.versionScheme,
+            SELECT v.id AS versionId, v.state, p.id AS programId, p.slug, p.name, p.publisher, p.category, p.baseline, p.versionScheme,
                    p.installerType AS programInstaller, p.silentSwitch AS programSilent, s.facts
             FROM packageVersion v JOIN program p ON p.id = v.programId
             LEFT JOIN submission s ON s.packageVersionId = v.id
-            WHERE v.state = 'published' AND v.licenceScope IN ('edu', 'both') AND v.sha256 IS NOT NULL AND v.size IS NOT NULL
+            WHERE v.sha256 IS NOT NULL AND v.size IS NOT NULL AND (
+                (v.state = 'published' AND v.licenceScope IN ('edu', 'both'))
+                OR (v.state IN ('inspected', 'licence-approved', 'classified', 'tested', 'signed')
+                    AND (v.licenceScope IS NULL OR v.licenceScope IN ('edu', 'both'))
+                    AND EXISTS (SELECT 1 FROM packageVersion a WHERE a.programId = v.programId AND a.state = 'published'
+                                AND a.licenceScope IN ('edu', 'both'))))
             ORDER BY p.slug, v.id
             """)
         let today = Timestamp.day(now)
@@ -192,6 +228,7 @@ extension CatalogService {
             guard let version = try PackageVersionRecord.fetchOne(db, key: versionId), let sha256 = version.sha256,
                   let size = version.size else { continue }
             let slug: String = row["slug"]
+            let published = (row["state"] as String) == PackageState.published.rawValue
             schemes[slug] = row["versionScheme"]
             let facts = (row["facts"] as String?).flatMap { try? JSONDecoder().decode(InstallerFacts.self, from: Data($0.utf8)) }
             let needsSeat = try countsSeats(db, programId: programId, version: version.version)
@@ -200,10 +237,13 @@ extension CatalogService {
                 program: slug, name: row["name"], version: version.version, sha256: sha256.lowercased(), size: size,
                 downloadPath: EduLayout.package(sha256), platforms: version.platforms,
                 installerType: version.installerType ?? row["programInstaller"] ?? facts?.installerType ?? facts?.format ?? "unknown",
-                silentSwitch: row["programSilent"] ?? facts?.windows?.silentSwitch, publisher: row["publisher"],
+                silentSwitch: row["programSilent"] ?? facts?.windows?.silentSwitch,
+                // The publisher the installer itself names, so the fast channel compares like with like.
+                publisher: facts?.publisher ?? row["publisher"],
                 productName: facts?.windows?.versionInfo?["ProductName"] ?? (facts?.windows != nil ? facts?.name : nil),
                 signer: facts?.windows?.signature?.subject.map { SignerIdentity(.authenticode, $0) },
-                licence: version.licence ?? "NOASSERTION", approvedScope: version.licenceScope.flatMap(LicenceScope.init(rawValue:)),
+                licence: version.licence ?? "NOASSERTION",
+                approvedScope: published ? version.licenceScope.flatMap(LicenceScope.init(rawValue:)) : nil,
                 needsSeat: needsSeat, seatsAvailable: seats, category: row["category"], standardSet: row["baseline"])
             if let problem = Self.validationProblem(candidate) {
                 skipped.append("\(slug) \(version.version): \(problem)")
@@ -211,7 +251,7 @@ extension CatalogService {
                 candidates.append(candidate)
             }
         }
-        return (candidates, skipped, schemes)
+        return (withLicenceTexts(candidates), skipped, schemes)
     }
 
     static func validationProblem(_ candidate: WhitelistCandidate) -> String? {
@@ -223,12 +263,14 @@ extension CatalogService {
         }
     }
 
+    /// The builder over the edu candidates, listing in the fast channel only what earlier publications admitted.
     func whitelistBuilder(_ db: Database) throws -> (WhitelistBuilder, skipped: [String]) {
         let (candidates, skipped, schemes) = try eduCandidates(db)
-        let builder = try WhitelistBuilder(tiers: try eduTiers, candidates: candidates) { program, a, b in
+        var builder = try WhitelistBuilder(tiers: try eduTiers, candidates: candidates) { program, a, b in
             let scheme = schemes[program].flatMap(VersionScheme.init(rawValue:)) ?? .dotted
             return (try? VersionComparator(scheme).compare(a, b)) == .newer
         }
+        builder.fastAdmitted = try Self.fastAdmitted(db)
         return (builder, skipped)
     }
 
@@ -266,7 +308,10 @@ extension CatalogService {
         let expires = at.addingTimeInterval(Double(policy.eduExpiryDays) * 86_400)
 
         return try await database.writer.write { db in
-            let (builder, skipped) = try self.whitelistBuilder(db)
+            var (builder, skipped) = try self.whitelistBuilder(db)
+            // The fast channel: what its rule lets in, admitted as often as each tier's cadence says.
+            let fast = try self.fastChannelAdmissions(db, builder: builder, at: at)
+            builder.fastAdmitted = fast.admitted
             let schools = try SchoolRecord.order(Column("id")).fetchAll(db).map {
                 School(id: $0.id, name: $0.name, tier: $0.tier, allowed: $0.allowed, blocked: $0.blocked)
             }
@@ -275,12 +320,17 @@ extension CatalogService {
             for row in try Row.fetchAll(db, sql: "SELECT serverId, MAX(installId) AS last FROM eduInstall GROUP BY serverId") {
                 collected[row["serverId"]] = .integer(row["last"])
             }
+            var uninstallsCollected: [String: JSONValue] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT serverId, MAX(uninstallId) AS last FROM eduUninstall GROUP BY serverId") {
+                uninstallsCollected[row["serverId"]] = .integer(row["last"])
+            }
             let index = EduIndex(schools: schools.map { EduIndexSchool(id: $0.id, name: $0.name, tier: $0.tier) },
                                  tiers: (try self.eduTiers).tiers.map(\.id))
             var documents: [(path: String, type: String, payload: [String: JSONValue])] = []
             for payload in payloads {
                 guard case .object(var members) = try JSONValue(encoding: payload) else { continue }
                 members["collectedThrough"] = .object(collected)
+                members["uninstallsCollectedThrough"] = .object(uninstallsCollected)
                 let path = payload.kind == .school ? EduLayout.schoolWhitelist(payload.school ?? "") : EduLayout.tierWhitelist(payload.tier)
                 documents.append((path, EduLayout.whitelistType, members))
             }
@@ -297,8 +347,10 @@ extension CatalogService {
             let hashes = Set(payloads.flatMap { $0.apps.map(\.sha256) })
             if refresh, fresh, let last {
                 return EduPublicationSummary(action: "unchanged", version: last.version, directory: directory.path, issued: last.issued,
-                                             expires: last.expires, whitelists: counts, packages: hashes.count, skipped: skipped)
+                                             expires: last.expires, whitelists: counts, packages: hashes.count, skipped: skipped,
+                                             fastChannel: [], fastChannelHeld: [])
             }
+            for var admission in fast.new { try admission.insert(db) }
             let version = (last?.version ?? 0) + 1
             let fm = FileManager.default
             try fm.createDirectory(at: directory.appendingPathComponent("packages"), withIntermediateDirectories: true)
@@ -325,7 +377,8 @@ extension CatalogService {
             try record.insert(db)
             let summary = EduPublicationSummary(action: unchanged ? "refreshed" : "published", version: version, directory: directory.path,
                                                 issued: stamp, expires: Timestamp.string(expires), whitelists: counts,
-                                                packages: hashes.count, skipped: skipped)
+                                                packages: hashes.count, skipped: skipped, fastChannel: fast.listed,
+                                                fastChannelHeld: fast.held)
             try AuditLog.append(db, at: at, actor: actor.name, action: "edu.publish", subject: "edu:\(version)",
                                 before: last.map { Snapshot.json(["version": $0.version]) }, after: Snapshot.json(summary))
             return summary
@@ -337,7 +390,9 @@ extension CatalogService {
     /// Brings an edu server's recorded self-installs into the catalog: each becomes an edu install order paid by the
     /// school's cost reference (and so an invoice line), and takes its seats. Installs already collected from that
     /// server are skipped, so collecting twice counts nothing twice.
-    public func collectEduInstalls(serverId: String, installs: [EduInstallInput], by actor: DepotUser) async throws -> EduCollectSummary {
+    /// Uninstalls give their seats back, also once per server and uninstall id.
+    public func collectEduInstalls(serverId: String, installs: [EduInstallInput], uninstalls: [EduUninstallInput] = [],
+                                   by actor: DepotUser) async throws -> EduCollectSummary {
         try actor.require(.collectInstalls)
         guard !serverId.isEmpty, serverId.count <= 100 else {
             throw ServiceError(.invalidInput, code: "edu.collect.server", "the edu state names no server id; is it an edu server's --state directory?")
@@ -388,7 +443,29 @@ extension CatalogService {
                 summary.collected += 1
                 summary.orders.append(orderId)
             }
-            if summary.collected > 0 {
+            for uninstall in uninstalls.sorted(by: { $0.id < $1.id }) where uninstall.quantity >= 1 {
+                if try EduUninstallRecord.filter(Column("serverId") == serverId && Column("uninstallId") == uninstall.id).fetchCount(db) > 0 {
+                    continue
+                }
+                let installOrder = try EduInstallRecord.filter(Column("serverId") == serverId && Column("installId") == uninstall.install)
+                    .fetchOne(db)?.orderId
+                if let programId = try Int64.fetchOne(db, sql: "SELECT id FROM program WHERE slug = ?", arguments: [uninstall.program]),
+                   let installOrder,
+                   try SeatUseRecord.filter(Column("programId") == programId && Column("reference") == "order:\(installOrder)").fetchCount(db) > 0 {
+                    // Only seats that an install of this server took here are given back.
+                    var returned = SeatReturnRecord(programId: programId, quantity: uninstall.quantity,
+                                                    reference: "edu-uninstall:\(serverId):\(uninstall.id)",
+                                                    returnedBy: "\(uninstall.reportedBy)@\(uninstall.school)", at: stamp)
+                    try returned.insert(db)
+                    summary.seatsReturned += uninstall.quantity
+                }
+                var record = EduUninstallRecord(serverId: serverId, uninstallId: uninstall.id, installId: uninstall.install,
+                                                school: uninstall.school, program: uninstall.program, quantity: uninstall.quantity,
+                                                reportedBy: uninstall.reportedBy, reportedAt: uninstall.reportedAt, collectedAt: stamp)
+                try record.insert(db)
+                summary.uninstallsCollected += 1
+            }
+            if summary.collected > 0 || summary.uninstallsCollected > 0 {
                 try AuditLog.append(db, at: at, actor: actor.name, action: "edu.collect", subject: "edu-server:\(serverId)",
                                     after: Snapshot.json(summary))
             }

@@ -375,7 +375,11 @@ extension CatalogService {
                                   expired: $0.expires.map { $0 < today } ?? false)
         }
         let owned = entitlements.filter { !$0.expired }.reduce(0) { $0 + $1.seats }
-        let used = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(quantity), 0) FROM seatUse WHERE programId = ?", arguments: [programId]) ?? 0
+        // Seats given back by uninstalls count as free again.
+        let used = try Int.fetchOne(db, sql: """
+            SELECT (SELECT COALESCE(SUM(quantity), 0) FROM seatUse WHERE programId = ?)
+                 - (SELECT COALESCE(SUM(quantity), 0) FROM seatReturn WHERE programId = ?)
+            """, arguments: [programId, programId]) ?? 0
         return SeatUsage(program: slug, owned: owned, used: used, available: max(0, owned - used), entitlements: entitlements)
     }
 

@@ -16,9 +16,12 @@ public struct OrderRequest: Sendable, Equatable {
     public var group: RecipientGroup?
     public var costReference: String
     public var environment: String
+    /// The school the order is for (a school admin's own school when absent): only what its whitelist offers.
+    public var school: String?
 
     public init(programs: [String] = [], profiles: [String] = [], users: [String] = [], devices: [String] = [],
-                group: RecipientGroup? = nil, costReference: String, environment: String) {
+                group: RecipientGroup? = nil, costReference: String, environment: String, school: String? = nil) {
+        self.school = school
         self.programs = programs
         self.profiles = profiles
         self.users = users
@@ -168,6 +171,7 @@ extension CatalogService {
             throw ServiceError(.internal, code: "order.no-policy", "no policies are loaded; run Depot where Policies/ is, or pass --policies DIR")
         }
         let cost = try CostReference(parsing: request.costReference)
+        let schoolScope = try schoolOrderScope(db, request, environment: environment, by: actor)
         var programs: [ProgramVersion] = []
         for name in request.programs {
             let parts = name.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -178,6 +182,8 @@ extension CatalogService {
             let programId = try Self.programId(db, program)
             if parts.count == 2 {
                 programs.append(ProgramVersion(program: program, version: parts[1]))
+            } else if let schoolScope, let listed = schoolScope.newestListed(program) {
+                programs.append(ProgramVersion(program: program, version: listed))
             } else {
                 guard let latest = try Self.newestPublished(db, programId: programId) else {
                     throw ServiceError(.refused, code: "order.unpublished", "\(program) has no published version to order")
@@ -202,6 +208,13 @@ extension CatalogService {
         let recipients = Recipients(users: request.users, devices: request.devices, group: request.group)
         let order = try Order.install(id: id, placedAt: now, costReference: cost, placedBy: actor.name, programs: programs,
                                       profiles: profiles, recipients: recipients, pricing: Pricing(policy: policies.pricing))
+        if let schoolScope {
+            for item in order.items {
+                if let reason = schoolScope.refusal(program: item.program, version: item.version) {
+                    throw ServiceError(.refused, code: "order.school.whitelist", reason)
+                }
+            }
+        }
         // What the rules need to know about every version in the order.
         var catalog: [ProgramVersion: OrderableVersion] = [:]
         let today = Timestamp.day(now)

@@ -63,10 +63,13 @@ struct AgentInstallCommand: AsyncParsableCommand {
     @Option(help: "The directory to place the installer in.")
     var target: String
 
+    @Option(help: "For an app that takes a licence seat: the download URL an install order answered with (it carries the grant).")
+    var grant: String?
+
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let result = try await state.agent.install(program: program, target: URL(fileURLWithPath: target))
+        let result = try await state.agent.install(program: program, target: URL(fileURLWithPath: target), grant: grant)
         if output.json {
             try Output.json(result)
             return

@@ -107,6 +107,8 @@ struct EduPublishCommand: AsyncParsableCommand {
                 + "valid until \(summary.expires): \(summary.whitelists.count) whitelists, \(summary.packages) packages.")
             for (name, count) in summary.whitelists.sorted(by: { $0.key < $1.key }) { print("  \(name): \(count) apps") }
         }
+        for line in summary.fastChannel { print("  fast channel: \(SafeText.line(line))") }
+        for reason in summary.fastChannelHeld { print("  fast channel held: \(SafeText.line(reason))") }
         for reason in summary.skipped { Output.error("left off: \(reason)") }
     }
 }
@@ -153,7 +155,7 @@ struct EduExportCommand: AsyncParsableCommand {
 struct EduCollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect",
-        abstract: "Bring an edu server's recorded installs into the catalog (seats and invoice lines); running it twice counts nothing twice.")
+        abstract: "Bring an edu server's recorded installs (seats and invoice lines) and uninstalls (seats back) into the catalog; running it twice counts nothing twice.")
 
     @OptionGroup var home: HomeOptions
     @OptionGroup var actor: ActorOptions
@@ -171,11 +173,20 @@ struct EduCollectCommand: AsyncParsableCommand {
             EduInstallInput(id: $0.id ?? 0, school: $0.school, program: $0.program, version: $0.version, quantity: $0.quantity,
                             devices: $0.deviceList, group: $0.groupName, requestedBy: $0.requestedBy, requestedAt: $0.requestedAt)
         }
+        let uninstalls = try store.uninstalls(after: 0).map {
+            EduUninstallInput(id: $0.uninstall.id ?? 0, install: $0.uninstall.installId, school: $0.install.school,
+                              program: $0.install.program, quantity: $0.uninstall.quantity, reportedBy: $0.uninstall.reportedBy,
+                              reportedAt: $0.uninstall.reportedAt)
+        }
         let service = try home.service()
-        let summary = try await service.collectEduInstalls(serverId: store.serverID, installs: installs, by: try await actor.actor(service))
+        let summary = try await service.collectEduInstalls(serverId: store.serverID, installs: installs, uninstalls: uninstalls,
+                                                           by: try await actor.actor(service))
         if output.json { return try Output.json(summary) }
         print("Edu server \(summary.serverId): \(summary.collected) install\(summary.collected == 1 ? "" : "s") collected"
-            + (summary.alreadyCollected > 0 ? ", \(summary.alreadyCollected) collected before (counted once)" : "") + ".")
+            + (summary.alreadyCollected > 0 ? ", \(summary.alreadyCollected) collected before (counted once)" : "")
+            + (summary.uninstallsCollected > 0
+                ? "; \(summary.uninstallsCollected) uninstall\(summary.uninstallsCollected == 1 ? "" : "s") gave \(summary.seatsReturned) seats back" : "")
+            + ".")
         if !summary.orders.isEmpty { print("Orders: \(summary.orders.joined(separator: ", "))") }
         for line in summary.overuse { Output.error("seats overused: \(line)") }
     }

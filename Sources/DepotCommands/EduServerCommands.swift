@@ -39,8 +39,14 @@ struct EduServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one (printed on start).")
     var port = 8081
 
+    @Option(help: "How long the grant in an install's download URL holds, in minutes; a per-seat app downloads only with it.")
+    var grantMinutes = 60
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port; use 0–65535") }
+        guard (1...10_080).contains(grantMinutes) else {
+            throw ValidationError("--grant-minutes \(grantMinutes) must be 1 to 10080 (a week); grants are meant to be short-lived")
+        }
     }
 
     func run() async throws {
@@ -53,7 +59,8 @@ struct EduServeCommand: AsyncParsableCommand {
                                              logger: logger)
         let store = try EduStore(directory: state.directory)
         let host = self.host
-        let app = buildEduApplication(publication: publication, store: store, host: host, port: port, logger: logger) { bound in
+        let app = buildEduApplication(publication: publication, store: store, host: host, port: port, logger: logger,
+                                      grantLifetime: TimeInterval(grantMinutes * 60)) { bound in
             // Written straight to the file descriptor so a parent process reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("Depot edu server listening on http://\(host):\(bound)\n".utf8))
         }

@@ -19,6 +19,8 @@ struct OrderOptions: ParsableArguments {
     var costRef: String
     @Option(help: "Where it is installed: admin or edu.")
     var environment = "admin"
+    @Option(help: "The school the order is for (edu only; a school admin's own school by default): only what its whitelist offers.")
+    var school: String?
 
     func request() throws -> OrderRequest {
         var recipientGroup: RecipientGroup?
@@ -31,7 +33,7 @@ struct OrderOptions: ParsableArguments {
             recipientGroup = RecipientGroup(name: parts[0], kind: kind, size: size)
         }
         return OrderRequest(programs: program, profiles: profile, users: user, devices: device, group: recipientGroup,
-                            costReference: costRef, environment: environment)
+                            costReference: costRef, environment: environment, school: school)
     }
 }
 

@@ -17,10 +17,11 @@ struct OrderController {
         var group: RecipientGroup?
         var costReference: String
         var environment: String?
+        var school: String?
 
         var request: OrderRequest {
             OrderRequest(programs: programs ?? [], profiles: profiles ?? [], users: users ?? [], devices: devices ?? [],
-                         group: group, costReference: costReference, environment: environment ?? "admin")
+                         group: group, costReference: costReference, environment: environment ?? "admin", school: school)
         }
     }
 

@@ -143,7 +143,10 @@ public struct EduAgent: Sendable {
 
     /// Downloads the newest listed version of `program` from the last good whitelist into `target`, checking its
     /// length and SHA-256 as it streams; a mismatch leaves nothing behind.
-    public func install(program: String, target: URL) async throws -> AgentInstallResult {
+    ///
+    /// An app that takes a licence seat downloads only with an install order's grant: `grant` is the download URL the
+    /// order answered with (or just its `grant=` value); the URL's package, when it names one, is the one installed.
+    public func install(program: String, target: URL, grant: String? = nil) async throws -> AgentInstallResult {
         guard let state = try state(), let data = try? Data(contentsOf: whitelistURL) else {
             throw EduServerError(.invalidInput, code: "edu.agent.no-whitelist",
                                  "\(stateDirectory.path) holds no whitelist yet; run 'depot agent sync' first")
@@ -158,13 +161,21 @@ public struct EduAgent: Sendable {
             throw EduServerError(.internal, code: "edu.agent.state",
                                  "\(whitelistURL.path) is damaged (\(error)); run 'depot agent sync' again")
         }
-        guard let entry = payload.entries(for: program).last else {
+        let (grantSecret, grantPackage) = Self.parseGrant(grant)
+        let listed = payload.entries(for: program)
+        guard let entry = grantPackage.flatMap({ sha in listed.last { $0.sha256.lowercased() == sha } }) ?? listed.last else {
             throw EduServerError(.notFound, code: "edu.agent.not-listed",
                                  "'\(program)' is not on the whitelist of school '\(state.school)' (version \(state.version)); "
                                      + "'depot agent sync' lists what this device may install")
         }
+        if entry.needsSeat && grantSecret == nil {
+            throw EduServerError(.refused, code: "edu.agent.grant-required",
+                                 "'\(program)' takes a licence seat, so it installs only with an install order: ask the school admin to order it "
+                                     + "for this device, then run 'depot agent install \(program) --grant URL' with the download URL of the order")
+        }
         let sha = entry.sha256.lowercased()
-        guard let url = URL(string: "\(state.url)/edu/v1/packages/\(sha)") else {
+        let query = grantSecret.map { "?grant=\($0)" } ?? ""
+        guard let url = URL(string: "\(state.url)/edu/v1/packages/\(sha)\(query)") else {
             throw EduServerError(.invalidInput, code: "edu.agent.url", "'\(state.url)' is not a usable server URL; sync again")
         }
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
@@ -188,6 +199,16 @@ public struct EduAgent: Sendable {
         }
         return AgentInstallResult(program: entry.program, version: entry.version, file: final.path, size: entry.size,
                                   sha256: sha, command: Self.silentCommand(entry, file: final.path))
+    }
+
+    /// The grant's secret and, when `text` is a download URL, the package it names.
+    static func parseGrant(_ text: String?) -> (secret: String?, package: String?) {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return (nil, nil) }
+        guard text.contains("grant="), let components = URLComponents(string: text) else { return (text, nil) }
+        let secret = components.queryItems?.first { $0.name == "grant" }?.value
+        let parts = components.path.split(separator: "/")
+        let package = parts.count >= 2 && parts[parts.count - 2] == "packages" ? String(parts.last!).lowercased() : nil
+        return (secret, package)
     }
 
     /// The command a Windows or macOS device would run to install without questions; nil on Linux (placed only).

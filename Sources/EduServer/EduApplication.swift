@@ -22,10 +22,11 @@ public struct EduRequestContext: RequestContext {
 /// Builds the edu server's HTTP application; `depot edu serve` runs it. `onListening` receives the bound port.
 public func buildEduApplication(
     publication: EduPublication, store: EduStore, host: String, port: Int, logger: Logger,
+    grantLifetime: TimeInterval = 3600,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: EduRequestContext.self)
-    let controller = EduController(publication: publication, store: store)
+    let controller = EduController(publication: publication, store: store, grantLifetime: grantLifetime)
     // The devices' hot route comes before the middleware so it does not pay for it; it never throws.
     router.get("edu/v1/schools/:id/whitelist", use: controller.whitelist)
     router.add(middleware: EduErrorMiddleware())

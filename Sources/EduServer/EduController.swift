@@ -63,7 +63,15 @@ struct InstallView: Encodable {
     let requestedBy: String
     let requestedAt: String
 
-    init(_ install: EduInstall) {
+    /// Seats the install still holds (its quantity less uninstalls reported).
+    let remaining: Int
+    /// In the answer to an order (and a grant renewal) only: the packages to download, with the grant for a per-seat app.
+    var downloads: [InstallDownload]?
+    /// Per-seat apps only: the grant in the download URLs stops working at this time (or when the install is uninstalled).
+    var grantExpires: String?
+
+    init(_ install: EduInstall, remaining: Int? = nil) {
+        self.remaining = remaining ?? install.quantity
         id = install.id ?? 0
         school = install.school
         program = install.program
@@ -76,19 +84,52 @@ struct InstallView: Encodable {
     }
 }
 
+/// One package a device downloads for an install; for an app that takes a seat, the URL carries the grant.
+struct InstallDownload: Encodable {
+    let sha256: String
+    let size: Int64
+    let platforms: [String]
+    let installerType: String
+    /// Relative to the edu server: `/edu/v1/packages/<sha256>[?grant=…]`.
+    let url: String
+}
+
+/// The answer to an uninstall report.
+struct UninstallAnswer: Encodable {
+    let id: Int64
+    let install: Int64
+    let program: String
+    let returned: Int
+    let remaining: Int
+    let reportedBy: String
+    let reportedAt: String
+}
+
+/// An uninstall report: named devices of a device install, or a number of seats (all remaining when empty).
+struct UninstallReport: Decodable {
+    var devices: [String]?
+    var quantity: Int?
+}
+
 /// The edu API: whitelists and packages for devices (no token), self-install orders for a school's token.
 struct EduController {
     /// Largest accepted request body.
     static let maximumBodySize = 64 * 1024
 
+    /// How long an install's download grant holds unless `depot edu serve --grant-minutes` says otherwise.
+    static let defaultGrantLifetime: TimeInterval = 3600
+
     let publication: EduPublication
     let store: EduStore
+    var grantLifetime: TimeInterval = EduController.defaultGrantLifetime
     let fileIO = FileIO()
 
     func addRoutes(to group: RouterGroup<EduRequestContext>) {
         group.get("packages/:sha256", use: package)
         group.post("schools/:id/installs", use: order)
         group.get("schools/:id/installs", use: installs)
+        group.post("schools/:id/installs/:install/uninstall", use: uninstall)
+        group.post("schools/:id/installs/:install/grant", use: renewGrant)
     }
 
     // Hot path: everything was computed at load, so a request is a lookup and a header comparison.
@@ -124,6 +165,7 @@ struct EduController {
             throw EduServerError(.notFound, code: "edu.package.unknown",
                                  "no whitelist served here lists a package with SHA-256 \(sha)")
         }
+        if snapshot.seatPackages.contains(sha) { try requireGrant(request, sha: sha, snapshot: snapshot) }
         let path = publication.loader.directory.appendingPathComponent(EduLayout.package(sha)).path
         var headers = HTTPFields()
         headers[.contentType] = "application/octet-stream"
@@ -186,28 +228,115 @@ struct EduController {
                                  groupName: order.group?.name, groupSize: order.group?.size, quantity: quantity,
                                  requestedBy: token.name, requestedAt: Timestamp.string(Date()))
         let countedThrough = whitelist.collectedThrough[store.serverID] ?? 0
+        let uninstallsCounted = whitelist.uninstallsCollectedThrough[store.serverID] ?? 0
         let published = whitelist.payload.publishedSeats(for: order.program)
-        let result = try store.record(install, countedThrough: countedThrough) { taken in
+        let packages = listed.filter { $0.version == version }
+        let needsSeat = packages.contains(where: \.needsSeat)
+        let result = try store.record(install, countedThrough: countedThrough, uninstallsCountedThrough: uninstallsCounted,
+                                      grantLifetime: needsSeat ? grantLifetime : nil) { taken in
             let decision = WhitelistPolicyCheck.canSelfInstall(
                 school: whitelist.school, program: order.program, whitelist: whitelist.payload,
                 seatsLeft: published.map { $0 - taken }, devices: quantity)
             return (decision.isAllowed, decision.reason)
         }
         switch result {
-        case .success(let stored):
+        case .success(let (stored, grant)):
             context.logger.info("self-install recorded", metadata: [
                 "school": "\(id)", "program": "\(order.program)", "quantity": "\(quantity)", "by": "\(token.name)"])
-            return EduResponse.json(InstallView(stored), status: .created)
+            return EduResponse.json(Self.answer(stored, packages: packages, grant: grant), status: .created)
         case .failure(let refusal):
             throw refusal
         }
+    }
+
+    static func answer(_ install: EduInstall, packages: [WhitelistEntry], grant: (secret: String, expires: Date)?,
+                       remaining: Int? = nil) -> InstallView {
+        let query = grant.map { "?grant=\($0.secret)" } ?? ""
+        var view = InstallView(install, remaining: remaining)
+        view.downloads = packages.map {
+            InstallDownload(sha256: $0.sha256.lowercased(), size: $0.size, platforms: $0.platforms, installerType: $0.installerType,
+                            url: "/edu/v1/packages/\($0.sha256.lowercased())\(query)")
+        }
+        view.grantExpires = grant.map { Timestamp.string($0.expires) }
+        return view
+    }
+
+    /// A per-seat package is served only against a current grant of an install of that very package.
+    private func requireGrant(_ request: Request, sha: String, snapshot: EduSnapshot) throws {
+        let apps = snapshot.whitelists.values.flatMap(\.payload.apps).filter { $0.sha256.lowercased() == sha }
+        let label = apps.first.map { "\($0.program) \($0.version)" } ?? sha
+        guard let secret = request.uri.queryParameters["grant"].map(String.init), !secret.isEmpty else {
+            throw EduServerError(.forbidden, code: "edu.package.grant-required",
+                "\(label) takes a licence seat, so it is downloaded only with the grant of an install order: the school admin "
+                    + "orders it for this device (POST /edu/v1/schools/ID/installs) and the answer's download URL carries the grant")
+        }
+        switch try store.checkGrant(secret: secret) {
+        case .refused(let reason):
+            throw EduServerError(.forbidden, code: "edu.package.grant-refused", reason)
+        case .valid(let install):
+            let covered = snapshot.whitelists[install.school]?.payload.entries(for: install.program)
+                .contains { $0.version == install.version && $0.sha256.lowercased() == sha } ?? false
+            guard covered else {
+                throw EduServerError(.forbidden, code: "edu.package.grant-refused",
+                    "the grant is for \(install.program) \(install.version) at school '\(install.school)', not for \(label); "
+                        + "use the download URL the install answer gave")
+            }
+        }
+    }
+
+    @Sendable func uninstall(_ request: Request, context: EduRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        let token = try authorise(request, school: id)
+        guard let installId = context.parameters.get("install").flatMap(Int64.init) else {
+            throw EduServerError.invalidRequest("the install id must be a number, as GET /edu/v1/schools/\(id)/installs lists them")
+        }
+        let body = try await request.body.collect(upTo: Self.maximumBodySize)
+        var report = UninstallReport()
+        if body.readableBytes > 0 {
+            do {
+                report = try JSONDecoder().decode(UninstallReport.self, from: Data(buffer: body))
+            } catch {
+                throw EduServerError.invalidRequest("the body is not an uninstall report: send {\"devices\": [\"pc-1\"]}, "
+                    + "{\"quantity\": 3} or nothing to return every seat of the install")
+            }
+        }
+        let (uninstall, remaining) = try store.recordUninstall(install: installId, school: id, devices: report.devices,
+                                                               quantity: report.quantity, reportedBy: token.name)
+        let program = try store.installs(school: id).first { $0.id == installId }?.program ?? ""
+        context.logger.info("uninstall recorded", metadata: [
+            "school": "\(id)", "install": "\(installId)", "returned": "\(uninstall.quantity)", "by": "\(token.name)"])
+        return EduResponse.json(UninstallAnswer(id: uninstall.id ?? 0, install: installId, program: program, returned: uninstall.quantity,
+                                                remaining: remaining, reportedBy: uninstall.reportedBy, reportedAt: uninstall.reportedAt),
+                                status: .created)
+    }
+
+    @Sendable func renewGrant(_ request: Request, context: EduRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        _ = try authorise(request, school: id)
+        guard let installId = context.parameters.get("install").flatMap(Int64.init) else {
+            throw EduServerError.invalidRequest("the install id must be a number, as GET /edu/v1/schools/\(id)/installs lists them")
+        }
+        guard let install = try store.installs(school: id).first(where: { $0.id == installId }) else {
+            throw EduServerError(.notFound, code: "edu.install.unknown",
+                                 "school '\(id)' has no install \(installId); GET /edu/v1/schools/\(id)/installs lists them")
+        }
+        let packages = publication.current().whitelists[id]?.payload.entries(for: install.program)
+            .filter { $0.version == install.version } ?? []
+        let remaining = try store.remainingSeats(installs: [installId])[installId]
+        guard packages.contains(where: \.needsSeat) else {
+            return EduResponse.json(Self.answer(install, packages: packages, grant: nil, remaining: remaining))
+        }
+        let grant = try store.renewGrant(install: installId, school: id, lifetime: grantLifetime)
+        return EduResponse.json(Self.answer(install, packages: packages, grant: grant, remaining: remaining))
     }
 
     @Sendable func installs(_ request: Request, context: EduRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         _ = try authorise(request, school: id)
         guard publication.current().whitelists[id] != nil else { throw EduServerError.unknownSchool(id) }
-        return EduResponse.json(InstallList(school: id, installs: try store.installs(school: id).map(InstallView.init)))
+        let installs = try store.installs(school: id)
+        let remaining = try store.remainingSeats(installs: installs.compactMap(\.id))
+        return EduResponse.json(InstallList(school: id, installs: installs.map { InstallView($0, remaining: remaining[$0.id ?? 0]) }))
     }
 
     /// The request's token, which must belong to `school`: none or unknown → 401, another school's → 403.

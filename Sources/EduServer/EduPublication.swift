@@ -15,6 +15,8 @@ public struct PublishedWhitelist: Sendable {
     public let payload: WhitelistPayload
     /// `{"<edu server id>": N}`: installs up to N of that server are already in the published seat counts.
     public let collectedThrough: [String: Int64]
+    /// Per edu server id: uninstalls with id ≤ N are already counted in the apps' `seatsAvailable` (seats returned).
+    public let uninstallsCollectedThrough: [String: Int64]
     /// The SHA-256 of the file's bytes, lowercase hex.
     public let sha256: String
     /// `"<sha256>"`, the strong validator of the file.
@@ -28,14 +30,16 @@ extension PublishedWhitelist {
     /// The same whitelist under `stamp` (a refused newer file's, so it is not read again until it changes).
     func stamped(_ stamp: FileStamp) -> PublishedWhitelist {
         PublishedWhitelist(school: school, version: version, expires: expires, payload: payload,
-                           collectedThrough: collectedThrough, sha256: sha256, etag: etag, bytes: bytes,
+                           collectedThrough: collectedThrough, uninstallsCollectedThrough: uninstallsCollectedThrough,
+                           sha256: sha256, etag: etag, bytes: bytes,
                            gzipped: gzipped, stamp: stamp)
     }
 
     /// The same whitelist under the school's current name and tier from a newer index.
     func renamed(_ school: School) -> PublishedWhitelist {
         PublishedWhitelist(school: school, version: version, expires: expires, payload: payload,
-                           collectedThrough: collectedThrough, sha256: sha256, etag: etag, bytes: bytes,
+                           collectedThrough: collectedThrough, uninstallsCollectedThrough: uninstallsCollectedThrough,
+                           sha256: sha256, etag: etag, bytes: bytes,
                            gzipped: gzipped, stamp: stamp)
     }
 }
@@ -46,12 +50,15 @@ public struct EduSnapshot: Sendable {
     public let whitelists: [String: PublishedWhitelist]
     /// sha256 → size of every package some school's whitelist lists.
     public let packages: [String: Int64]
+    /// The packages of apps that take a seat: served only against an install's grant.
+    public let seatPackages: Set<String>
     let indexStamp: FileStamp
 }
 
 extension EduSnapshot {
     func withIndexStamp(_ stamp: FileStamp) -> EduSnapshot {
-        EduSnapshot(indexVersion: indexVersion, whitelists: whitelists, packages: packages, indexStamp: stamp)
+        EduSnapshot(indexVersion: indexVersion, whitelists: whitelists, packages: packages, seatPackages: seatPackages,
+                    indexStamp: stamp)
     }
 }
 
@@ -127,11 +134,15 @@ public struct EduPublicationLoader: Sendable {
             }
         }
         var packages: [String: Int64] = [:]
+        var seatPackages: Set<String> = []
         for whitelist in whitelists.values {
-            for app in whitelist.payload.apps { packages[app.sha256.lowercased()] = app.size }
+            for app in whitelist.payload.apps {
+                packages[app.sha256.lowercased()] = app.size
+                if app.needsSeat { seatPackages.insert(app.sha256.lowercased()) }
+            }
         }
         return EduSnapshot(indexVersion: indexDocument.version, whitelists: whitelists, packages: packages,
-                           indexStamp: indexStamp)
+                           seatPackages: seatPackages, indexStamp: indexStamp)
     }
 
     /// True when the index or a listed whitelist changed on disk since `snapshot` was loaded.
@@ -171,10 +182,14 @@ public struct EduPublicationLoader: Sendable {
         for (server, value) in document.signed["collectedThrough"]?.objectValue ?? [:] {
             if let n = value.integerValue { collected[server] = n }
         }
+        var uninstalls: [String: Int64] = [:]
+        for (server, value) in document.signed["uninstallsCollectedThrough"]?.objectValue ?? [:] {
+            if let n = value.integerValue { uninstalls[server] = n }
+        }
         let sha = SHA256Hasher.hex(bytes)
         return PublishedWhitelist(
             school: school, version: document.version, expires: document.expires, payload: payload,
-            collectedThrough: collected, sha256: sha, etag: "\"\(sha)\"", bytes: ByteBuffer(bytes: bytes),
+            collectedThrough: collected, uninstallsCollectedThrough: uninstalls, sha256: sha, etag: "\"\(sha)\"", bytes: ByteBuffer(bytes: bytes),
             gzipped: Gzip.compress(bytes).map { ByteBuffer(bytes: $0) }, stamp: stamp)
     }
 

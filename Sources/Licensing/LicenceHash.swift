@@ -1,6 +1,12 @@
 /// SHA-256 for naming unknown licence texts (`LicenseRef-depot-unknown-<8 hex>`). Licensing may not
 /// import DepotCrypto, so this small pure-Swift version is the default; callers can inject another.
 public enum LicenceHash {
+    /// The SHA-256 of a licence text after SPDX-style normalisation (case, whitespace, punctuation, bullets and
+    /// copyright lines do not matter), so two copies of one licence hash alike even when a year or a line break moved.
+    public static func normalisedHash(_ bytes: [UInt8]) -> String {
+        sha256Hex(LicenceNormaliser.normalisedWords(String(decoding: bytes, as: UTF8.self)).joined(separator: " "))
+    }
+
     /// The lower-case hex SHA-256 of the text's UTF-8 bytes.
     public static func sha256Hex(_ text: String) -> String {
         sha256(Array(text.utf8)).map { byte in

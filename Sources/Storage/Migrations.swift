@@ -364,6 +364,43 @@ extension AppDatabase {
                 t.column("requestedAt", .text).notNull()
             }
         }
+        // Uninstalls an edu server recorded, brought back by `depot edu collect` once per server and id; each gives
+        // its seats back (`seatReturn`, subtracted from the seats used).
+        migrator.registerMigration("v13-edu-uninstalls") { db in
+            try db.create(table: "seatReturn") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("program", onDelete: .restrict).notNull()
+                t.column("quantity", .integer).notNull().check { $0 > 0 }
+                t.column("reference", .text).notNull()  // what gave the seats back: an edu uninstall
+                t.column("returnedBy", .text).notNull()
+                t.column("at", .text).notNull()
+            }
+            try db.create(table: "eduUninstall") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("serverId", .text).notNull()
+                t.column("uninstallId", .integer).notNull()
+                t.column("installId", .integer).notNull()
+                t.column("school", .text).notNull()
+                t.column("program", .text).notNull()
+                t.column("quantity", .integer).notNull()
+                t.column("reportedBy", .text).notNull()
+                t.column("reportedAt", .text).notNull()
+                t.column("collectedAt", .text).notNull()
+                t.uniqueKey(["serverId", "uninstallId"])
+            }
+            // Installers the fast channel admitted to a tier's whitelists, and when: the tier's update cadence
+            // decides how often new ones are admitted.
+            try db.create(table: "eduFastChannel") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tier", .text).notNull()
+                t.column("program", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("follows", .text).notNull()
+                t.column("admittedAt", .text).notNull()
+                t.uniqueKey(["tier", "sha256"])
+            }
+        }
         return migrator
     }
 }

@@ -12,7 +12,8 @@
 /// publish, expiry from `eduExpiryDays` of `signing.yaml`. A whitelist's `signed` object holds the payload's members
 /// (format, kind, tier, school, schoolName, selfInstall, fastChannel, updateCadence, apps) plus
 /// `collectedThrough`: `{"<edu server id>": N}` — installs with id ≤ N recorded by that server are already counted in
-/// the apps' `seatsAvailable`; the server subtracts only its installs after N.
+/// the apps' `seatsAvailable`; the server subtracts only its installs after N. `uninstallsCollectedThrough` does the same
+/// for uninstalls (seats given back): the server adds back only its uninstalls after that id.
 public enum EduLayout {
     public static let whitelistType = "depot.edu.whitelist"
     public static let indexType = "depot.edu.index"

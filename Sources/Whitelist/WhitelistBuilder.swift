@@ -5,7 +5,8 @@ import DepotPolicy
 ///
 /// Rules, in order: only versions whose licence scope includes edu; only the tier's categories; a school's
 /// blocks remove a program; a tier without self-install lists the standard set plus the school's allows;
-/// a fast-channel tier adds newer unapproved versions from the same publisher and signer under the same licence.
+/// a fast-channel tier adds newer unapproved versions from the same publisher and Authenticode signer with the same
+/// licence texts (normalised hashes).
 public struct WhitelistBuilder: Sendable {
     /// True when version `a` of `program` is newer than version `b`.
     public typealias NewerThan = @Sendable (_ program: String, _ a: String, _ b: String) -> Bool
@@ -14,6 +15,9 @@ public struct WhitelistBuilder: Sendable {
     public let tiers: EduTierPolicy
     /// Every program version offered to edu, approved or not, validated.
     public let candidates: [WhitelistCandidate]
+    /// Tier id → the installers (SHA-256) the fast channel may list in that tier now; nil lets every eligible one in.
+    /// The catalog admits new ones only as often as the tier's update cadence says.
+    public var fastAdmitted: [String: Set<String>]?
     let isNewer: NewerThan
 
     /// Validates every candidate; pass the catalog's version ordering (Lifecycle's `VersionComparator`) as `isNewer`,
@@ -71,9 +75,11 @@ public struct WhitelistBuilder: Sendable {
         }
 
         if tier.fastChannel && tier.selfInstall {
+            let admitted = fastAdmitted?[tier.id]
             for base in newestPerProgram(entries) {
                 for c in inTier where c.program == base.program && c.approvedScope == nil {
                     guard fastChannelRefusal(c, base: base) == nil else { continue }
+                    if let admitted, !admitted.contains(c.sha256) { continue }
                     guard seen.insert(c.program + "\u{0}" + c.sha256).inserted else { continue }
                     var entry = WhitelistEntry(c, scope: base.licenceScope, channel: .fast, delivery: .selfInstall,
                                                followsVersion: base.version)
@@ -100,7 +106,34 @@ public struct WhitelistBuilder: Sendable {
                                 updateCadence: tier.updateCadence, apps: entries)
     }
 
-    /// Why a candidate cannot follow an approved version through the fast channel, or nil when it can.
+    /// One version the fast channel considered for a tier: listed after `follows`, or kept out for `refusal`.
+    public struct FastChannelDecision: Sendable, Equatable {
+        public var candidate: WhitelistCandidate
+        /// The centrally approved version it was compared with.
+        public var follows: String
+        /// Nil when it may be listed.
+        public var refusal: String?
+    }
+
+    /// Every unapproved version of a program on a fast-channel tier's list, with the verdict of the fast channel's
+    /// rule (ignoring `fastAdmitted`); empty for a tier without the fast channel.
+    public func fastChannelDecisions(tier id: String) -> [FastChannelDecision] {
+        guard let tier = tiers.tier(id), tier.fastChannel, tier.selfInstall else { return [] }
+        var unlimited = self
+        unlimited.fastAdmitted = nil
+        let central = unlimited.build(tier: tier, school: nil).apps.filter { $0.channel == .central }
+        var result: [FastChannelDecision] = []
+        for base in newestPerProgram(central) {
+            for c in candidates where c.program == base.program && c.approvedScope == nil && tier.appCategories.contains(c.category) {
+                result.append(FastChannelDecision(candidate: c, follows: base.version, refusal: fastChannelRefusal(c, base: base)))
+            }
+        }
+        return result
+    }
+
+    /// Why a candidate cannot follow an approved version through the fast channel, or nil when it can: only a newer
+    /// version with the same publisher, the same Authenticode signer (or none, as the approved one) and the same
+    /// licence texts (normalised hashes) may.
     public func fastChannelRefusal(_ candidate: WhitelistCandidate, base: WhitelistEntry) -> String? {
         let label = "\(candidate.program) \(candidate.version)"
         if !isNewer(candidate.program, candidate.version, base.version) {
@@ -109,14 +142,24 @@ public struct WhitelistBuilder: Sendable {
         if candidate.publisher != base.publisher {
             return "\(label) is published by '\(candidate.publisher)', not '\(base.publisher)' as the approved \(base.version)"
         }
-        guard let approvedSigner = base.signer else {
-            return "the approved \(base.version) has no known signer, so no newer version can prove the same signer"
-        }
-        if candidate.signer != approvedSigner {
+        if candidate.signer != base.signer {
+            guard let approvedSigner = base.signer else {
+                return "\(label) is signed by \(candidate.signer!.kind.rawValue) '\(candidate.signer!.value)', but the approved "
+                    + "\(base.version) is unsigned; a new signer needs a central review"
+            }
             return "\(label) is not signed by \(approvedSigner.kind.rawValue) '\(approvedSigner.value)' as the approved \(base.version)"
         }
-        if candidate.licence != base.licence {
-            return "\(label) has licence '\(candidate.licence)', not '\(base.licence)'; a licence change needs a central review"
+        let approved = candidates.first { $0.program == base.program && $0.sha256 == base.sha256 }
+        guard let approvedTexts = approved?.licenceTexts, !approvedTexts.isEmpty else {
+            return "the approved \(base.version) has no licence text on record, so no newer version can show the same licence; "
+                + "\(label) needs a central review"
+        }
+        guard let texts = candidate.licenceTexts, !texts.isEmpty else {
+            return "\(label) carries no licence text, so it cannot show the licence of the approved \(base.version); it needs a central review"
+        }
+        if Set(texts) != Set(approvedTexts) {
+            return "\(label)'s licence texts differ from those of the approved \(base.version) (normalised hashes); "
+                + "a licence change needs a central review"
         }
         return nil
     }

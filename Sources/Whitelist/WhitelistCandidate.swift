@@ -99,13 +99,17 @@ public struct WhitelistCandidate: Sendable, Codable, Equatable {
     public var standardSet: Bool
     /// Chrome extensions only: the update URL when not the Chrome Web Store.
     public var updateURL: String?
+    /// SHA-256 of each licence text in the installer after SPDX-style normalisation (sorted); nil when not read.
+    /// The fast channel lists a newer version only when these equal the approved version's.
+    public var licenceTexts: [String]?
 
     /// Builds a candidate; optional facts default to unknown.
     public init(program: String, name: String, version: String, sha256: String, size: Int64, downloadPath: String,
                 platforms: [String], installerType: String, silentSwitch: String? = nil, publisher: String,
                 productName: String? = nil, signer: SignerIdentity? = nil, licence: String,
                 approvedScope: LicenceScope?, needsSeat: Bool = false, seatsAvailable: Int? = nil,
-                category: String, standardSet: Bool = false, updateURL: String? = nil) {
+                category: String, standardSet: Bool = false, updateURL: String? = nil, licenceTexts: [String]? = nil) {
+        self.licenceTexts = licenceTexts.map { Array(Set($0)).sorted() }
         self.program = program
         self.name = name
         self.version = version

@@ -61,8 +61,19 @@ import Whitelist
         #expect(second.succeeded)
         #expect(second.stdout.contains("(unchanged)"))
 
+        // MathType takes a seat: the device installs it only with the grant of an install order.
         let target = try TemporaryDirectory("edu-target")
-        let msi = try DepotBinary.run(["agent", "install", "mathtype", "--state", device.path, "--target", target.path])
+        let ungranted = try DepotBinary.run(["agent", "install", "mathtype", "--state", device.path, "--target", target.path])
+        #expect(!ungranted.succeeded && ungranted.stderr.contains("takes a licence seat"), "\(ungranted.stderr)")
+        let token = try fixture.token("anna", school: "alpha", state: serverState.url)
+        let order = try HTTPExchange.request("POST", "\(server.baseURL)/edu/v1/schools/alpha/installs", token: token,
+                                             bodyFile: try bodyFile(serverState, #"{"program": "mathtype", "devices": ["pc-1"]}"#))
+        let url = try #require(((order.json as? [String: Any])?["downloads"] as? [[String: Any]])?.first?["url"] as? String)
+        let forged = try DepotBinary.run(["agent", "install", "mathtype", "--state", device.path, "--target", target.path,
+                                          "--grant", "grant_forged"])
+        #expect(!forged.succeeded && forged.stderr.contains("403"), "\(forged.stderr)")
+        let msi = try DepotBinary.run(["agent", "install", "mathtype", "--state", device.path, "--target", target.path,
+                                       "--grant", server.baseURL + url])
         #expect(msi.succeeded, "\(msi.stderr)")
         let placed = target.file("mathtype-7.8.msi")
         #expect(Array(try Data(contentsOf: placed)) == fixture.packages["mathtype"]!.bytes)

@@ -69,7 +69,8 @@ import Whitelist
         try fixture.publish(version: 1)
         let state = try TemporaryDirectory("edu-state")
         let server = try fixture.serve(state: state.url)
-        let package = fixture.packages["mathtype"]!
+        // A free app: any device of the school downloads it without an order.
+        let package = fixture.packages["geogebra"]!
         let url = "\(server.baseURL)/edu/v1/packages/\(package.sha256)"
 
         let out = state.file("package.bin")
@@ -179,6 +180,90 @@ import Whitelist
         }
         #expect(statuses.values.filter { $0 == 201 }.count == 3)
         #expect(statuses.values.filter { $0 == 422 }.count == 9)
+    }
+
+    /// The issue's figure: N concurrent orders of one device each against M published seats.
+    @Test func thirtyTwoConcurrentOrdersAgainstFiveSeatsTakeExactlyFive() throws {
+        let fixture = try EduFixture()
+        try fixture.publish(version: 1, seats: 5)
+        let state = try TemporaryDirectory("edu-state")
+        let token = try fixture.token("anna", school: "alpha", state: state.url)
+        let server = try fixture.serve(state: state.url)
+        let installs = "\(server.baseURL)/edu/v1/schools/alpha/installs"
+        let files = try (0..<32).map { try bodyFile(state, "{\"program\": \"mathtype\", \"devices\": [\"pc-\($0)\"]}") }
+        let statuses = StatusBox()
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            statuses.append((try? HTTPExchange.request("POST", installs, token: token, bodyFile: files[i]).status) ?? 0)
+        }
+        #expect(statuses.values.filter { $0 == 201 }.count == 5, "\(statuses.values)")
+        #expect(statuses.values.filter { $0 == 422 }.count == 27, "\(statuses.values)")
+        let list = try #require((try HTTPExchange.get(installs, token: token).json as? [String: Any])?["installs"] as? [[String: Any]])
+        #expect(list.compactMap { $0["remaining"] as? Int }.reduce(0, +) == 5)
+        // An uninstall report gives a seat back: exactly one more order fits, the next does not.
+        let first = try #require(list.first?["id"] as? Int)
+        let back = try HTTPExchange.request("POST", "\(installs)/\(first)/uninstall", token: token, bodyFile: try bodyFile(state, "{}"))
+        #expect(back.status == 201 && (back.json as? [String: Any])?["returned"] as? Int == 1, "\(back.body)")
+        let again = StatusBox()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            again.append((try? HTTPExchange.request("POST", installs, token: token, bodyFile: files[i]).status) ?? 0)
+        }
+        #expect(again.values.filter { $0 == 201 }.count == 1 && again.values.filter { $0 == 422 }.count == 7, "\(again.values)")
+    }
+
+    @Test func aPerSeatPackageIsServedOnlyAgainstACurrentGrantOfItsInstall() throws {
+        let fixture = try EduFixture()
+        try fixture.publish(version: 1)
+        let state = try TemporaryDirectory("edu-state")
+        let anna = try fixture.token("anna", school: "alpha", state: state.url)
+        let bert = try fixture.token("bert", school: "beta", state: state.url)
+        let server = try fixture.serve(state: state.url)
+        let mathtype = fixture.packages["mathtype"]!
+        let plain = "\(server.baseURL)/edu/v1/packages/\(mathtype.sha256)"
+
+        // Without an install order, no device gets the per-seat app; a free app stays open to every device.
+        let refused = try HTTPExchange.get(plain)
+        #expect(refused.status == 403 && errorMessage(refused).contains("takes a licence seat"), "\(refused.body)")
+        #expect(try HTTPExchange.get(plain + "?grant=grant_made-up").status == 403)
+        #expect(try HTTPExchange.get("\(server.baseURL)/edu/v1/packages/\(fixture.packages["vlc"]!.sha256)").status == 200)
+
+        // The install answer carries the download URL with the grant; the device presents it.
+        let ordered = try HTTPExchange.request("POST", "\(server.baseURL)/edu/v1/schools/alpha/installs", token: anna,
+                                               bodyFile: try bodyFile(state, #"{"program": "mathtype", "devices": ["pc-1", "pc-2"]}"#))
+        #expect(ordered.status == 201, "\(ordered.body)")
+        let answer = try #require(ordered.json as? [String: Any])
+        let download = try #require((answer["downloads"] as? [[String: Any]])?.first)
+        let path = try #require(download["url"] as? String)
+        #expect(path.hasPrefix("/edu/v1/packages/\(mathtype.sha256)?grant=") && answer["grantExpires"] is String)
+        let out = state.file("mathtype.msi")
+        let fetched = try Tools.require("curl", ["-sS", "-o", out.path, "-w", "%{http_code}", server.baseURL + path])
+        #expect(fetched.stdout == "200")
+        #expect(Array(try Data(contentsOf: out)) == mathtype.bytes)
+        let resumed = try Tools.require("curl", ["-sS", "-o", out.path, "-w", "%{http_code}", "-H", "Range: bytes=0-9", server.baseURL + path])
+        #expect(resumed.stdout == "206")
+
+        // Another school's token cannot renew or uninstall it; its own admin can, and a full uninstall ends the grant.
+        let id = try #require((answer["id"] as? Int))
+        let renewURL = "\(server.baseURL)/edu/v1/schools/alpha/installs/\(id)/grant"
+        #expect(try HTTPExchange.request("POST", renewURL, token: bert, bodyFile: try bodyFile(state, "{}")).status == 403)
+        let renewed = try HTTPExchange.request("POST", renewURL, token: anna, bodyFile: try bodyFile(state, "{}"))
+        let renewedPath = try #require(((renewed.json as? [String: Any])?["downloads"] as? [[String: Any]])?.first?["url"] as? String)
+        #expect(renewedPath != path)
+        #expect(try HTTPExchange.get(server.baseURL + renewedPath).status == 200)
+        let uninstall = "\(server.baseURL)/edu/v1/schools/alpha/installs/\(id)/uninstall"
+        let stranger = try HTTPExchange.request("POST", uninstall, token: anna, bodyFile: try bodyFile(state, #"{"devices": ["pc-9"]}"#))
+        #expect(stranger.status == 400 && errorMessage(stranger).contains("pc-9"))
+        let one = try HTTPExchange.request("POST", uninstall, token: anna, bodyFile: try bodyFile(state, #"{"devices": ["pc-1"]}"#))
+        #expect(one.status == 201 && (one.json as? [String: Any])?["remaining"] as? Int == 1, "\(one.body)")
+        #expect(try HTTPExchange.get(server.baseURL + path).status == 200)
+        #expect(try HTTPExchange.request("POST", uninstall, token: anna, bodyFile: try bodyFile(state, #"{"devices": ["pc-1"]}"#)).status == 409)
+        #expect(try HTTPExchange.request("POST", uninstall, token: anna, bodyFile: try bodyFile(state, #"{"devices": ["pc-2"]}"#)).status == 201)
+        let ended = try HTTPExchange.get(server.baseURL + path)
+        #expect(ended.status == 403 && errorMessage(ended).contains("uninstalled"), "\(ended.body)")
+        #expect(try HTTPExchange.request("POST", uninstall, token: anna, bodyFile: try bodyFile(state, "{}")).status == 409)
+        // Both seats are back: a class of three (the published seats) fits again.
+        let klass = try HTTPExchange.request("POST", "\(server.baseURL)/edu/v1/schools/alpha/installs", token: anna,
+                                             bodyFile: try bodyFile(state, #"{"program": "mathtype", "group": {"name": "7b", "size": 3}}"#))
+        #expect(klass.status == 201, "\(klass.body)")
     }
 
     @Test func reloadsChangedFilesAndCountsOnlyUncollectedInstalls() throws {

@@ -56,17 +56,25 @@ import Testing
         let root = home + "/keys/root.pem"
         let sync = try DepotBinary.run(["agent", "sync", "--url", server.baseURL, "--school", "kodskolan", "--root", root, "--state", device])
         #expect(sync.succeeded && sync.stdout.contains("class-timer"), "\(sync.stderr)")
+        // The app takes a licence seat: without an install order the device gets nothing.
         let target = dir.url.appendingPathComponent("target").path
-        try DepotBinary.run(["agent", "install", "class-timer", "--state", device, "--target", target]).expectSuccess()
-        let placed = try FileManager.default.contentsOfDirectory(atPath: target).filter { $0.hasSuffix(".deb") }
-        #expect(placed.count == 1)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: target + "/" + placed[0])) == Data(contentsOf: deb))
+        let ungranted = try DepotBinary.run(["agent", "install", "class-timer", "--state", device, "--target", target])
+        #expect(!ungranted.succeeded && ungranted.stderr.contains("takes a licence seat"), "\(ungranted.stderr)")
 
         // Self-installs: a school admin of another school is refused; within the seats is accepted, beyond refused.
         let installs = server.baseURL + "/edu/v1/schools/kodskolan/installs"
         let two = try dir.write("two.json", #"{"program": "class-timer", "devices": ["pc-1", "pc-2"]}"#)
         #expect(try HTTPExchange.request("POST", installs, token: lars, bodyFile: two.path).status == 403)
-        #expect(try HTTPExchange.request("POST", installs, token: anna, bodyFile: two.path).status == 201)
+        let ordered = try HTTPExchange.request("POST", installs, token: anna, bodyFile: two.path)
+        #expect(ordered.status == 201, "\(ordered.body)")
+        let answer = try #require(ordered.json as? [String: Any])
+        let grantPath = try #require((answer["downloads"] as? [[String: Any]])?.first?["url"] as? String)
+        // With the order's download URL the device installs it, checked against the whitelist's hash.
+        try DepotBinary.run(["agent", "install", "class-timer", "--state", device, "--target", target,
+                             "--grant", server.baseURL + grantPath]).expectSuccess()
+        let placed = try FileManager.default.contentsOfDirectory(atPath: target).filter { $0.hasSuffix(".deb") }
+        #expect(placed.count == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target + "/" + placed[0])) == Data(contentsOf: deb))
         let tooMany = try HTTPExchange.request("POST", installs, token: anna, bodyFile: two.path)
         #expect(tooMany.status == 422 && tooMany.body.contains("seats left"), "\(tooMany.body)")
         let malformed = try dir.write("bad.json", #"{"program": 7"#)
@@ -81,6 +89,24 @@ import Testing
         #expect(again["collected"] as? Int == 0 && again["alreadyCollected"] as? Int == 1)
         let usage = try #require(try json(try DepotBinary.run(["licences", "usage", "--json", "--as", "fia"] + h)) as? [[String: Any]])
         #expect(usage.first { $0["program"] as? String == "class-timer" }?["used"] as? Int == 2)
+        // An uninstall report on the edu server gives the seat back, in the catalog too once collected.
+        let installID = try #require(answer["id"] as? Int)
+        let one = try dir.write("one.json", #"{"devices": ["pc-2"]}"#)
+        #expect(try HTTPExchange.request("POST", installs + "/\(installID)/uninstall", token: anna, bodyFile: one.path).status == 201)
+        let back = try #require(try json(try DepotBinary.run(["edu", "collect", "--from", state, "--json", "--as", "fia"] + h))
+            as? [String: Any])
+        #expect(back["uninstallsCollected"] as? Int == 1 && back["seatsReturned"] as? Int == 1, "\(back)")
+        let after = try #require(try json(try DepotBinary.run(["licences", "usage", "--json", "--as", "fia"] + h)) as? [[String: Any]])
+        #expect(after.first { $0["program"] as? String == "class-timer" }?["used"] as? Int == 1)
+        let twice = try #require(try json(try DepotBinary.run(["edu", "collect", "--from", state, "--json", "--as", "fia"] + h))
+            as? [String: Any])
+        #expect(twice["uninstallsCollected"] as? Int == 0)
+        // The next publication tells the edu server that uninstall is counted, so the seat is not given back twice.
+        let republished = try #require(try json(try DepotBinary.run(["edu", "publish", "--out", edu, "--json", "--as", "rel"] + h))
+            as? [String: Any])
+        #expect(republished["version"] as? Int == 2)
+        let list = try String(contentsOf: URL(fileURLWithPath: edu + "/schools/kodskolan/whitelist.json"), encoding: .utf8)
+        #expect(list.contains("\"uninstallsCollectedThrough\":{") && list.contains("\"seatsAvailable\":2"), "\(list)")
         let orders = try DepotBinary.run(["orders", "list", "--as", "fia"] + h)
         #expect(orders.stdout.contains("ref:kodskolan"), "\(orders.stdout)")
         // A state directory that is not an edu server's is named.

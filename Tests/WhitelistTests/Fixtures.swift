@@ -45,7 +45,7 @@ enum Fixture {
             downloadPath: "packages/\(sha)", platforms: platforms, installerType: installerType,
             silentSwitch: installerType == "msi" ? "/qn" : nil, publisher: publisher, productName: productName,
             signer: signer, licence: licence, approvedScope: scope, needsSeat: needsSeat, seatsAvailable: seats,
-            category: category, standardSet: standardSet)
+            category: category, standardSet: standardSet, licenceTexts: [hash("the licence text of \(licence)")])
     }
 
     static let candidates: [WhitelistCandidate] = [

@@ -57,6 +57,36 @@ struct TierRuleTests {
         #expect(builder.fastChannelRefusal(base.asCandidate(version: "1.89.0"), base: base)?.contains("not newer") == true)
     }
 
+    @Test func theFastChannelComparesAuthenticodeSignersWhereThereAreAndLicenceTextsAlways() throws {
+        // NVDA's approved 2024.1 is unsigned: an unsigned 2024.2 with the same licence text follows it,
+        // a signed one (a new signer) and one whose licence text is unknown do not.
+        func nvda(_ version: String, signer: SignerIdentity? = nil, texts: [String]? = [Fixture.hash("the licence text of GPL-2.0-or-later")])
+            -> WhitelistCandidate {
+            var c = Fixture.app("nvda", version, name: "NVDA", category: "accessibility", scope: nil, publisher: "NV Access",
+                                signer: signer, installerType: "exe", licence: "GPL-2.0-or-later")
+            c.licenceTexts = texts
+            return c
+        }
+        let builder = try Fixture.builder(Fixture.candidates + [nvda("2024.2"), nvda("2024.3", signer: Fixture.otherSigner),
+                                                                nvda("2024.4", texts: nil)])
+        let open = try builder.whitelist(tier: "open")
+        #expect(Fixture.versions(open, "nvda") == ["2024.1", "2024.2"])
+        #expect(open.entries(for: "nvda").last?.channel == .fast && open.entries(for: "nvda").last?.followsVersion == "2024.1")
+        let decisions = Dictionary(uniqueKeysWithValues: builder.fastChannelDecisions(tier: "open")
+            .filter { $0.candidate.program == "nvda" }.map { ($0.candidate.version, $0) })
+        #expect(decisions["2024.2"]?.refusal == nil && decisions["2024.2"]?.follows == "2024.1")
+        #expect(decisions["2024.3"]?.refusal?.contains("the approved 2024.1 is unsigned") == true)
+        #expect(decisions["2024.4"]?.refusal?.contains("carries no licence text") == true)
+        // The standard tier has no fast channel: nothing is considered there.
+        #expect(builder.fastChannelDecisions(tier: "standard").isEmpty)
+        // Only admitted installers are listed: the catalog admits new ones at the tier's cadence.
+        var gated = builder
+        gated.fastAdmitted = ["open": []]
+        #expect(try gated.whitelist(tier: "open").apps.allSatisfy { $0.channel == .central })
+        gated.fastAdmitted = ["open": [nvda("2024.2").sha256]]
+        #expect(try gated.whitelist(tier: "open").apps.filter { $0.channel == .fast }.map(\.version) == ["2024.2"])
+    }
+
     @Test func theFastChannelUsesTheVersionOrderingItIsGiven() throws {
         // Under a reversed ordering 1.91.0 is older than the approved 1.90.0, so it must not be listed.
         let reversed = try WhitelistBuilder(tiers: try Fixture.tiers, candidates: Fixture.candidates) { _, a, b in a < b }

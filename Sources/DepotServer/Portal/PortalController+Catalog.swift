@@ -44,7 +44,7 @@ extension PortalController {
                 return html(portal, status: .created, title: s["order.placed"], """
                     <p class="ok" role="status">\(s["order.placed"]): <strong>\(view.id)</strong></p>
                     \(Self.orderTable(view, s))
-                    <p><a href="\(form["from"] == "school" ? "/portal/school" : "/portal/catalog")">\(s["back"])</a></p>
+                    <p><a href="\(form["from"] == "school" ? "/portal/school\(form["school"].map { "?school=\($0)" } ?? "")" : "/portal/catalog")">\(s["back"])</a></p>
                     """)
             }
         }
@@ -206,7 +206,7 @@ extension PortalController {
     /// The order as the form describes it; school admins always order for edu.
     static func orderRequest(_ form: PortalForm, user: DepotUser) throws -> OrderRequest {
         let environment = user.role == .schoolAdmin ? "edu" : (form.text("environment") ?? "admin")
-        var request = OrderRequest(costReference: form.text("costReference") ?? "", environment: environment)
+        var request = OrderRequest(costReference: form.text("costReference") ?? "", environment: environment, school: form.text("school"))
         switch form.text("target") ?? "users" {
         case "profile":
             guard let profile = form.text("profile") else {
@@ -235,7 +235,7 @@ extension PortalController {
         let s = portal.strings
         let user = portal.user!
         let view = try await service.quoteOrder(try Self.orderRequest(form, user: user), by: user)
-        let carried = ["program", "target", "users", "groupName", "groupKind", "groupSize", "profile", "environment", "costReference", "from"]
+        let carried = ["program", "target", "users", "groupName", "groupKind", "groupSize", "profile", "environment", "costReference", "from", "school"]
         let hidden = carried.compactMap { key in form[key].map { HTML("<input type=\"hidden\" name=\"\(key)\" value=\"\($0)\">") } }.joined()
         return html(portal, title: s["order.quoteTitle"], """
             \(Self.orderTable(view, s))

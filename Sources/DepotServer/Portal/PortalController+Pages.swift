@@ -37,7 +37,7 @@ extension PortalController {
 
     func addSchoolRoutes(to router: Router<DepotRequestContext>) {
         router.get("portal/school") { request, _ in
-            await page(request, needs: .placeOrders) { portal in try await schoolPage(portal) }
+            await page(request, needs: .placeOrders) { portal in try await schoolPage(request, portal) }
         }
     }
 
@@ -111,17 +111,46 @@ extension PortalController {
             """)
     }
 
-    func schoolPage(_ portal: PortalRequest) async throws -> Response {
+    /// A school's page: only what its whitelist (tier + allow − block) offers, and an order form for a class.
+    /// A school admin sees their own school; other users choose one with `?school=`.
+    func schoolPage(_ request: Request, _ portal: PortalRequest) async throws -> Response {
         let s = portal.strings
         let user = portal.user!
-        let entries = try await service.catalog(state: .published, by: user)
+        let schools = try await service.schools(by: user)
+        let chosen = user.role == .schoolAdmin ? user.school : request.uri.queryParameters["school"].map(String.init) ?? schools.first?.id
+        guard let chosen, let school = schools.first(where: { $0.id == chosen }) else {
+            if let chosen { throw PortalError(.notFound, code: "edu.school.unknown", "there is no school '\(chosen)'") }
+            return html(portal, title: s["school.title"], "<p>\(s["school.none"])</p>")
+        }
+        let whitelist = try await service.eduWhitelist(school: school.id, by: user)
         var seen = Set<String>()
-        let eduPrograms = entries.reversed().filter { entry in
-            guard let scope = entry.licenceScope.flatMap(LicenceScope.init(rawValue:)), scope.covers("edu") else { return false }
-            return seen.insert(entry.program).inserted
-        }.sorted { $0.name < $1.name }
+        let eduPrograms = whitelist.apps.reversed().filter { seen.insert($0.program).inserted }.sorted { $0.name < $1.name }
+        let chooser: HTML = user.role == .schoolAdmin || schools.count < 2 ? .empty : """
+            <form method="get" action="/portal/school"><p><label for="school">\(s["school.choose"])</label>
+            <select id="school" name="school">\(HTML.options(schools.map { (value: $0.id, label: $0.name) }, selected: school.id))</select>
+            <button type="submit">\(s["school.show"])</button></p></form>
+            """
+        let programList: HTML = eduPrograms.isEmpty ? HTML("<p>\(s["school.empty"])</p>") : """
+            <ul>\(eduPrograms.map { e in HTML("""
+                <li><a href="/portal/programs/\(e.program)">\(e.name)</a> \(e.version) · \(e.licence)\(e.channel == .fast ? " · \(s["school.fast"])" : "")</li>
+                """) })</ul>
+            """
         let orders = try await service.orders(by: user).filter { $0.environment == "edu" }
         let programOptions = eduPrograms.map { (value: $0.program, label: "\($0.name) \($0.version)") }
+        let orderForm: HTML = eduPrograms.isEmpty ? .empty : """
+            <h2>\(s["school.order"])</h2>
+            <form method="post" action="/portal/orders/quote">
+            \(portal.csrfField)
+            <input type="hidden" name="target" value="group"><input type="hidden" name="groupKind" value="users">
+            <input type="hidden" name="environment" value="edu"><input type="hidden" name="from" value="school">
+            <input type="hidden" name="school" value="\(school.id)">
+            <p><label for="program">\(s["col.program"])</label><select id="program" name="program" required>\(HTML.options(programOptions, selected: nil))</select></p>
+            \(HTML.field("groupName", label: s["school.class"], required: true))
+            \(HTML.field("groupSize", label: s["school.size"], required: true, type: "number"))
+            \(HTML.field("costReference", label: s["order.costref"], value: school.costReference, required: true))
+            <p><button type="submit">\(s["order.quote"])</button></p>
+            </form>
+            """
         let ordersHTML: HTML = orders.isEmpty ? HTML("<p>\(s["school.noorders"])</p>") : """
             <table><thead><tr><th scope="col">\(s["col.id"])</th><th scope="col">\(s["col.placed"])</th><th scope="col">\(s["col.program"])</th>
             <th scope="col">\(s["col.recipients"])</th><th scope="col">\(s["col.costref"])</th><th scope="col">\(s["col.amount"])</th></tr></thead>
@@ -130,20 +159,12 @@ extension PortalController {
                 <td>\(o.order.items.first?.recipients.summary ?? "")</td><td>\(o.order.costReference.description)</td><td>\(Self.money(o.amount))</td></tr>
                 """) })</tbody></table>
             """
-        return html(portal, title: "\(s["school.title"])\(user.school.map { " \($0)" } ?? "")", """
+        return html(portal, title: "\(s["school.title"]) \(school.name)", """
+            \(chooser)
+            <p>\(s["school.tier"]): <strong>\(school.tier)</strong> · \(school.selfInstall ? s["school.selfinstall"] : s["school.central"])</p>
             <h2>\(s["school.programs"])</h2>
-            <ul>\(eduPrograms.map { HTML("<li><a href=\"/portal/programs/\($0.program)\">\($0.name)</a> \($0.version) · \($0.licence ?? "–")</li>") })</ul>
-            <h2>\(s["school.order"])</h2>
-            <form method="post" action="/portal/orders/quote">
-            \(portal.csrfField)
-            <input type="hidden" name="target" value="group"><input type="hidden" name="groupKind" value="users">
-            <input type="hidden" name="environment" value="edu"><input type="hidden" name="from" value="school">
-            <p><label for="program">\(s["col.program"])</label><select id="program" name="program" required>\(HTML.options(programOptions, selected: nil))</select></p>
-            \(HTML.field("groupName", label: s["school.class"], required: true))
-            \(HTML.field("groupSize", label: s["school.size"], required: true, type: "number"))
-            \(HTML.field("costReference", label: s["order.costref"], required: true))
-            <p><button type="submit">\(s["order.quote"])</button></p>
-            </form>
+            \(programList)
+            \(orderForm)
             <h2>\(s["school.orders"])</h2>
             \(ordersHTML)
             """)
