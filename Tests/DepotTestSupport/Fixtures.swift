@@ -4,13 +4,14 @@ import Foundation
 public enum Fixtures {
     /// A Debian package built with dpkg-deb, with a DEP-5 copyright file.
     public static func debianPackage(in dir: TemporaryDirectory, name: String = "hello-depot", version: String = "2.10-3",
-                                     licence: String = "GPL-3.0-or-later", payloadBytes: Int = 0) throws -> URL {
+                                     licence: String = "GPL-3.0-or-later", payloadBytes: Int = 0,
+                                     maintainer: String = "Jane Doe <jane@example.org>") throws -> URL {
         let root = dir.url.appendingPathComponent("deb-\(name)-\(version)")
         try dir.write("deb-\(name)-\(version)/DEBIAN/control", """
             Package: \(name)
             Version: \(version)
             Architecture: amd64
-            Maintainer: Jane Doe <jane@example.org>
+            Maintainer: \(maintainer)
             Description: A test package for Depot.
 
             """)
