@@ -5,6 +5,7 @@ import DepotPolicy
 import Foundation
 import GRDB
 import Sandbox
+import Signing
 import Storage
 
 /// What an automatic install test did: the test record, its evidence, and the classification when the test changed it.
@@ -13,6 +14,17 @@ public struct AutoTestView: Codable, Sendable, Equatable {
     public var evidence: InstallTestEvidence
     /// Set when what the test observed made the packaging complex (the tier and price changed with it).
     public var reclassified: ClassificationView?
+}
+
+/// One published package re-tested by `depot retest --published`.
+public struct RetestView: Codable, Sendable, Equatable {
+    public var submission: Int64
+    public var program: String
+    public var version: String
+    /// The new test record's id (its evidence: GET /submissions/{id}/tests/{test}/evidence).
+    public var test: Int64
+    public var passed: Bool
+    public var reasons: [String]
 }
 
 extension CatalogService {
@@ -41,28 +53,7 @@ extension CatalogService {
             try Self.requireTestable(version, submission: id)
             return (submission, version, try ProgramRecord.fetchOne(db, key: version.programId))
         }
-        let type = submission.facts?.installerType ?? "unknown"
-        guard Self.sandboxTestable.contains(type) else {
-            throw ServiceError(.refused, code: "test.untestable",
-                "submission \(id) is a \(type) package, which Wine cannot install; record a manual test with "
-                    + "'depot test \(id) --passed --notes …' (or --failed)")
-        }
-        let blob = blobs.url(for: submission.sha256)
-        guard FileManager.default.isReadableFile(atPath: blob.path) else {
-            throw ServiceError(.internal, code: "test.blob-missing",
-                "the installer of submission \(id) is missing from \(blob.path); restore the blob store from backup")
-        }
-        let silent = program?.silentSwitch ?? submission.facts?.windows?.silentSwitch
-        let job = InstallTestJob(installer: blob, fileName: Self.sandboxFileName(submission.fileName, type: type),
-                                 installerType: type, silentSwitch: type == "msi" ? nil : silent,
-                                 expectedVersion: version.version, timeoutSeconds: policy.installTimeoutSeconds)
-        let evidence: InstallTestEvidence
-        do {
-            evidence = try await runner().run(job, progress: progress)
-        } catch let error as SandboxError {
-            throw ServiceError(error.kind, code: error.code, error.message)
-        }
-        let evidenceSha = try storeDocument(evidence)
+        let (evidence, evidenceSha) = try await runSandbox(submission, version: version, program: program, progress: progress)
         return try await database.writer.write { [now, nowString] db in
             let (submission, version) = try Self.pipelineVersion(db, submission: id, action: "tested")
             try Self.requireTestable(version, submission: id)
@@ -101,6 +92,77 @@ extension CatalogService {
         }
     }
 
+    /// Builds the job from what intake read (and the program's silent switch, the packager's override), runs it,
+    /// and stores the evidence by hash.
+    func runSandbox(_ submission: SubmissionRecord, version: PackageVersionRecord, program: ProgramRecord?,
+                    progress: @escaping @Sendable (String) -> Void) async throws -> (InstallTestEvidence, String) {
+        let id = submission.id ?? 0
+        let type = submission.facts?.installerType ?? "unknown"
+        guard Self.sandboxTestable.contains(type) else {
+            throw ServiceError(.refused, code: "test.untestable",
+                "submission \(id) is a \(type) package, which Wine cannot install; record a manual test with "
+                    + "'depot test \(id) --passed --notes …' (or --failed)")
+        }
+        let blob = blobs.url(for: submission.sha256)
+        guard FileManager.default.isReadableFile(atPath: blob.path) else {
+            throw ServiceError(.internal, code: "test.blob-missing",
+                "the installer of submission \(id) is missing from \(blob.path); restore the blob store from backup")
+        }
+        let silent = program?.silentSwitch ?? submission.facts?.windows?.silentSwitch
+        let job = InstallTestJob(installer: blob, fileName: Self.sandboxFileName(submission.fileName, type: type),
+                                 installerType: type, silentSwitch: type == "msi" ? nil : silent,
+                                 expectedVersion: version.version, timeoutSeconds: testingPolicy.installTimeoutSeconds)
+        let evidence: InstallTestEvidence
+        do {
+            evidence = try await runner().run(job, progress: progress)
+        } catch let error as SandboxError {
+            throw ServiceError(error.kind, code: error.code, error.message)
+        }
+        return (evidence, try storeDocument(evidence))
+    }
+
+    /// Re-runs the automatic test of published packages whose last automatic test is older than `olderThanDays`
+    /// (testing.yaml `retestAfterDays` when nil), as Chocolatey re-verifies its packages. The result is recorded as a
+    /// test that never changes the published state; a failure is flagged in the answer and in the audit log.
+    public func retestPublished(olderThanDays: Int? = nil, by actor: DepotUser,
+                                progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [RetestView] {
+        try actor.require(.testPackages)
+        let days = olderThanDays ?? testingPolicy.retestAfterDays
+        let cutoff = Timestamp.string(now.addingTimeInterval(-Double(days) * 86_400))
+        let due = try await database.writer.read { db -> [(SubmissionRecord, PackageVersionRecord, ProgramRecord?)] in
+            let versions = try PackageVersionRecord.filter(Column("state") == PackageState.published.rawValue).fetchAll(db)
+            return try versions.compactMap { version in
+                guard let submission = try SubmissionRecord.filter(Column("packageVersionId") == version.id!).fetchOne(db),
+                      Self.sandboxTestable.contains(submission.facts?.installerType ?? "") else { return nil }
+                let last = try String.fetchOne(db, sql: """
+                    SELECT MAX(testedAt) FROM packageTest WHERE packageVersionId = ? AND mode = 'auto'
+                    """, arguments: [version.id!])
+                if let last, last > cutoff { return nil }
+                return (submission, version, try ProgramRecord.fetchOne(db, key: version.programId))
+            }
+        }
+        var results: [RetestView] = []
+        for (submission, version, program) in due {
+            let id = submission.id!
+            progress("re-testing submission \(id): \(program?.slug ?? "?") \(version.version)")
+            let (evidence, sha) = try await runSandbox(submission, version: version, program: program, progress: progress)
+            let view = try await database.writer.write { [now, nowString] db in
+                var record = PackageTestRecord(
+                    packageVersionId: version.id!, passed: evidence.passed, notes: "re-test of a published package: " + Self.testNotes(evidence),
+                    evidenceName: "install-test.json", evidenceSha256: sha, testedBy: actor.name, testedAt: nowString,
+                    mode: "auto", runner: evidence.runner.summary, reasons: evidence.reasons, blocking: false)
+                try record.insert(db)
+                let view = RetestView(submission: id, program: program?.slug ?? "?", version: version.version, test: record.id!,
+                                      passed: evidence.passed, reasons: evidence.reasons)
+                try AuditLog.append(db, at: now, actor: actor.name, action: evidence.passed ? "package.retest.pass" : "package.retest.fail",
+                                    subject: "submission:\(id)", after: Snapshot.json(view))
+                return view
+            }
+            results.append(view)
+        }
+        return results
+    }
+
     /// The evidence document of an automatic test: the given test id, else the submission's latest automatic test.
     public func testEvidence(submission id: Int64, test testId: Int64? = nil, by actor: DepotUser) async throws -> InstallTestEvidence {
         try actor.require(.readSubmissions)
@@ -121,6 +183,23 @@ extension CatalogService {
                 "the evidence of test \(record.id ?? 0) (sha256 \(sha)) is missing or damaged in the blob store; restore it from backup")
         }
         return evidence
+    }
+
+    /// How a version was tested, for catalog.json: the latest passing test; an automatic one brings its detection
+    /// rule and the silent commands it proved.
+    static func publishedTest(_ db: Database, versionId: Int64, blobs: BlobStore) throws -> PublishedTest? {
+        guard let test = try PackageTestRecord.filter(PackageTestRecord.Columns.packageVersionId == versionId
+            && Column("passed") == true).order(PackageTestRecord.Columns.id.desc).fetchOne(db) else { return nil }
+        let day = String(test.testedAt.prefix(10))
+        guard test.mode == "auto" else {
+            return PublishedTest(kind: "attested", summary: "attested by \(test.testedBy) on \(day)")
+        }
+        let evidence = test.evidenceSha256
+            .flatMap { FileManager.default.contents(atPath: blobs.url(for: $0).path) }
+            .flatMap { try? JSONDecoder().decode(InstallTestEvidence.self, from: $0) }
+        return PublishedTest(kind: "automatic", summary: "\(test.runner ?? "tested automatically") on \(day)",
+                             detection: evidence?.detectionRule?.fields, silentInstall: evidence?.silentInstall,
+                             silentUninstall: evidence?.silentUninstall)
     }
 
     static func requireTestable(_ version: PackageVersionRecord, submission id: Int64) throws {

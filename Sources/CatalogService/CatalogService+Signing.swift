@@ -353,7 +353,7 @@ extension CatalogService {
         let expires = at.addingTimeInterval(Double(policy.catalogExpiryDays) * 86_400)
 
         return try await database.writer.write { db in
-            let listed = try Self.publishableVersions(db)
+            let listed = try Self.publishableVersions(db, blobs: blobs)
             let packages = listed.map(\.package)
             let digest = SHA256Hasher.hex(try JSONValue(encoding: packages).canonicalBytes)
             let last = try PublicationRecord.latest(db, kind: "catalog")
@@ -422,7 +422,7 @@ extension CatalogService {
     }
 
     /// Signed or published versions with a blob and a signature, as catalog entries, by program and version.
-    static func publishableVersions(_ db: Database) throws -> [(record: PackageVersionRecord, package: PublishedPackage)] {
+    static func publishableVersions(_ db: Database, blobs: BlobStore) throws -> [(record: PackageVersionRecord, package: PublishedPackage)] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT v.id AS versionId, p.slug, c.tier, r.expression
             FROM packageVersion v
@@ -437,10 +437,11 @@ extension CatalogService {
             let id: Int64 = row["versionId"]
             guard let record = try PackageVersionRecord.fetchOne(db, key: id), let sha256 = record.sha256, let size = record.size
             else { throw ServiceError(.internal, code: "publish.version", "package version \(id) vanished while publishing") }
-            let package = PublishedPackage(
+            var package = PublishedPackage(
                 program: row["slug"], version: record.version, sha256: sha256.lowercased(), size: size,
                 licence: record.licence ?? row["expression"], scope: record.licenceScope, platforms: record.platforms,
                 tier: row["tier"])
+            package.test = try publishedTest(db, versionId: id, blobs: blobs)
             return (record, package)
         }
     }

@@ -11,7 +11,7 @@ public struct Depot: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, CatalogCommand.self, InspectCommand.self, SubmitCommand.self,
             SubmissionsCommand.self, LicenceCommand.self, ReviewsCommand.self, LicencesCommand.self,
             ClassifyCommand.self, ReclassifyCommand.self, OrdersCommand.self, InvoicesCommand.self, KeysCommand.self,
-            TestCommand.self, SignCommand.self, VerifyCommand.self, PublishCommand.self, VerifyPublicationCommand.self,
+            TestCommand.self, RetestCommand.self, SignCommand.self, VerifyCommand.self, PublishCommand.self, VerifyPublicationCommand.self,
             VersionCommand.self, VersionsCommand.self, UpstreamCommand.self, CurrencyCommand.self, ScheduleCommand.self,
             PruneCommand.self, RestoreCommand.self, PurgeCommand.self, EduCommand.self, AgentCommand.self, PoliciesCommand.self, UsersCommand.self, AuditCommand.self,
         ])

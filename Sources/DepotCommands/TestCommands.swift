@@ -134,3 +134,45 @@ enum TestReport {
             + (p.rebootRequested ? " (restart requested)" : "")
     }
 }
+
+struct RetestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retest",
+        abstract: "Re-run the automatic install test of published packages and flag any that now fail.")
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var actor: ActorOptions
+    @OptionGroup var output: OutputOptions
+    @Flag(help: "Re-test published packages (the only kind re-tested today).") var published = false
+    @Option(help: "Only packages whose last automatic test is older than this, e.g. 14d (default: testing.yaml retestAfterDays).")
+    var olderThan: String?
+
+    func validate() throws {
+        guard published else { throw ValidationError("say --published: the published packages are the ones re-tested") }
+        if let olderThan, Self.days(olderThan) == nil {
+            throw ValidationError("--older-than '\(olderThan)' is not a number of days such as 14d or 14")
+        }
+    }
+
+    static func days(_ text: String) -> Int? {
+        let digits = text.hasSuffix("d") ? String(text.dropLast()) : text
+        return Int(digits).flatMap { $0 >= 0 && $0 <= 3650 ? $0 : nil }
+    }
+
+    func run() async throws {
+        let service = try home.service()
+        let json = output.json
+        let results = try await service.retestPublished(olderThanDays: olderThan.flatMap(Self.days),
+                                                        by: try await actor.actor(service)) { step in
+            if !json { FileHandle.standardError.write(Data("… \(SafeText.line(step, limit: 300))\n".utf8)) }
+        }
+        if json { return try Output.json(results) }
+        guard !results.isEmpty else { return print("No published package is due for a re-test.") }
+        Output.table(["SUBMISSION", "PROGRAM", "VERSION", "RESULT"], results.map { r in
+            [String(r.submission), r.program, r.version, r.passed ? "passed" : "FAILS NOW: " + SafeText.line(r.reasons.joined(separator: "; "), limit: 200)]
+        })
+        let failing = results.filter { !$0.passed }.count
+        print(failing == 0 ? "All \(results.count) re-tested package(s) still pass."
+                           : "\(failing) of \(results.count) re-tested package(s) now fail; see 'depot test show ID'.")
+    }
+}

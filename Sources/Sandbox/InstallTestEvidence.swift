@@ -64,3 +64,35 @@ public struct Leftovers: Codable, Sendable, Equatable {
         self.registryKeys = registryKeys
     }
 }
+
+extension InstallTestEvidence {
+    /// The silent install command for deployment tools: the sandbox's own paths and logs taken out, the installer
+    /// written as `{installer}`.
+    public var silentInstall: String { Self.deployable(install.command, installer: installer) }
+    /// The silent uninstall command that worked in the test, when there was one.
+    public var silentUninstall: String? { uninstall.map { Self.deployable($0.command, installer: installer) } }
+
+    static func deployable(_ command: String, installer: String) -> String {
+        var text = command.replacingOccurrences(of: "\(InstallCommands.workFolder)\\\(installer)", with: "{installer}")
+        for log in ["install.log", "uninstall.log"] {
+            let path = "\"\(InstallCommands.workFolder)\\\(log)\""
+            for form in [" /l*v \(path)", " /LOG=\(path)", " /log \(path)"] {
+                text = text.replacingOccurrences(of: form, with: "")
+            }
+        }
+        return text
+    }
+}
+
+extension DetectionRule {
+    /// The rule's fields as strings, for documents that must not depend on this module.
+    public var fields: [String: String] {
+        var out = ["kind": kind, "summary": summary]
+        if let productCode { out["productCode"] = productCode }
+        if let key { out["key"] = key }
+        if let view { out["view"] = view }
+        if let path { out["path"] = path }
+        if let version { out["version"] = version }
+        return out
+    }
+}

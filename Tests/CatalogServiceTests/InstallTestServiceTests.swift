@@ -58,39 +58,10 @@ import Testing
     @Test func anAutostartSeenOnlyAtInstallMakesASimplePackagingComplexAndRepricesIt() async throws {
         let dir = try TemporaryDirectory("auto-test-autostart")
         let world = try await World.make(dir)
-        try dir.write("app.txt", "hello\n")
-        try dir.write("tray.nsi", """
-            Name "Depot Tray"
-            OutFile "DepotTray-Setup.exe"
-            InstallDir "$PROGRAMFILES\\DepotTray"
-            RequestExecutionLevel admin
-            VIProductVersion "4.2.0.0"
-            VIAddVersionKey "ProductName" "Depot Tray"
-            VIAddVersionKey "ProductVersion" "4.2.0"
-            VIAddVersionKey "FileVersion" "4.2.0.0"
-            VIAddVersionKey "CompanyName" "City of Test"
-            VIAddVersionKey "FileDescription" "Depot Tray installer"
-            VIAddVersionKey "LegalCopyright" "(c) City of Test"
-            !define KEY "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\DepotTray"
-            Section
-              SetOutPath $INSTDIR
-              File app.txt
-              WriteUninstaller "$INSTDIR\\uninstall.exe"
-              WriteRegStr HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Run" "DepotTray" '"$INSTDIR\\tray.exe"'
-              WriteRegStr HKLM "${KEY}" "DisplayName" "Depot Tray"
-              WriteRegStr HKLM "${KEY}" "DisplayVersion" "4.2.0"
-              WriteRegStr HKLM "${KEY}" "UninstallString" '"$INSTDIR\\uninstall.exe"'
-            SectionEnd
-            Section "Uninstall"
-              Delete "$INSTDIR\\app.txt"
-              Delete "$INSTDIR\\uninstall.exe"
-              RMDir "$INSTDIR"
-              DeleteRegValue HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Run" "DepotTray"
-              DeleteRegKey HKLM "${KEY}"
-            SectionEnd
-            """)
-        try Tools.require("makensis", ["-V1", "tray.nsi"], in: dir.url)
-        let id = try await world.classified(dir.file("DepotTray-Setup.exe"))
+        let setup = try WindowsInstallers.nsis(in: dir, name: "DepotTray", version: "4.2.0",
+            extraInstall: #"WriteRegStr HKLM "Software\Microsoft\Windows\CurrentVersion\Run" "DepotTray" '"$INSTDIR\tray.exe"'"#,
+            extraUninstall: #"DeleteRegValue HKLM "Software\Microsoft\Windows\CurrentVersion\Run" "DepotTray""#)
+        let id = try await world.classified(setup)
         let before = try await world.service.classify(submission: id, by: world.pat)
         #expect(before.tier == "simple")
         let outcome = try await world.service.autoTest(submission: id, by: world.pat)

@@ -5,8 +5,6 @@ import Foundation
 /// Real installers built in the test with wixl, makensis and mingw-w64, and one Wine runner per test process so
 /// every test shares one template prefix (made once, then reused by later runs on this machine).
 enum SandboxFixtures {
-    static let uninstallKey = "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\DepotNSIS"
-
     /// Template prefixes live outside each test's temporary folder so a test run makes the template once.
     static let templates = FileManager.default.temporaryDirectory.appendingPathComponent("depot-wine-templates", isDirectory: true)
 
@@ -46,42 +44,8 @@ enum SandboxFixtures {
     }
 
     /// A 32-bit NSIS installer with an uninstaller and an Add/Remove Programs entry; `leaky` forgets a file.
-    static func nsis(in dir: TemporaryDirectory, name: String = "nsis-setup", leaky: Bool = false) throws -> URL {
-        try dir.write("app.txt", "hello from Depot\n")
-        try dir.write("readme.txt", "read me\n")
-        let key = uninstallKey
-        try dir.write("\(name).nsi", """
-        Name "Depot NSIS"
-        OutFile "\(name).exe"
-        InstallDir "$PROGRAMFILES\\DepotNSIS"
-        RequestExecutionLevel admin
-        VIProductVersion "1.5.0.0"
-        VIAddVersionKey "ProductName" "Depot NSIS"
-        VIAddVersionKey "ProductVersion" "1.5.0"
-        VIAddVersionKey "FileVersion" "1.5.0.0"
-        VIAddVersionKey "CompanyName" "City of Test"
-        VIAddVersionKey "FileDescription" "Depot NSIS installer"
-        VIAddVersionKey "LegalCopyright" "(c) City of Test"
-        Section
-          SetOutPath $INSTDIR
-          File app.txt
-          File readme.txt
-          WriteUninstaller "$INSTDIR\\uninstall.exe"
-          WriteRegStr HKLM "\(key)" "DisplayName" "Depot NSIS"
-          WriteRegStr HKLM "\(key)" "DisplayVersion" "1.5.0"
-          WriteRegStr HKLM "\(key)" "Publisher" "City of Test"
-          WriteRegStr HKLM "\(key)" "UninstallString" '"$INSTDIR\\uninstall.exe"'
-        SectionEnd
-        Section "Uninstall"
-          Delete "$INSTDIR\\app.txt"
-          \(leaky ? "" : "Delete \"$INSTDIR\\readme.txt\"")
-          Delete "$INSTDIR\\uninstall.exe"
-          RMDir "$INSTDIR"
-          DeleteRegKey HKLM "\(key)"
-        SectionEnd
-        """)
-        try Tools.require("makensis", ["-V1", "\(name).nsi"], in: dir.url)
-        return dir.file("\(name).exe")
+    static func nsis(in dir: TemporaryDirectory, name: String = "DepotNSIS", leaky: Bool = false) throws -> URL {
+        try WindowsInstallers.nsis(in: dir, name: name, leaky: leaky)
     }
 
     /// A 64-bit console program from C source (mingw-w64).

@@ -51,7 +51,7 @@ struct WineRunnerTests {
     @Test("an NSIS installer whose uninstaller leaves a file fails, naming the file")
     func leakyUninstallFails() async throws {
         let dir = try TemporaryDirectory("sandbox-leaky")
-        let exe = try SandboxFixtures.nsis(in: dir, name: "leaky-setup", leaky: true)
+        let exe = try SandboxFixtures.nsis(in: dir, leaky: true)
         let evidence = try await SandboxFixtures.runner(dir).run(SandboxFixtures.job(exe, type: "nsis", version: "1.5.0")) { _ in }
         #expect(!evidence.passed)
         #expect(evidence.leftovers.files == ["C:\\Program Files (x86)\\DepotNSIS\\readme.txt"])
