@@ -87,7 +87,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DepotBench", dependencies: [
-            "DepotModel", "DepotCrypto", "CatalogService", "Licensing", "Lifecycle", "Signing",
+            "DepotModel", "Sandbox", "DepotCrypto", "CatalogService", "Licensing", "Lifecycle", "Signing",
         ]),
 
         .target(name: "DepotTestSupport", dependencies: ["DepotModel"], path: "Tests/DepotTestSupport"),

@@ -16,6 +16,17 @@ public struct AutoTestView: Codable, Sendable, Equatable {
     public var reclassified: ClassificationView?
 }
 
+/// How one version of a program was tested, for the program page.
+public struct VersionTestView: Codable, Sendable, Equatable {
+    public var version: String
+    public var submission: Int64
+    /// "tested automatically (Wine 8.0, template …)" or "attested by NAME"; nil when never tested.
+    public var kind: String?
+    public var passed: Bool?
+    /// The detection rule an automatic test derived, in words.
+    public var detection: String?
+}
+
 /// One published package re-tested by `depot retest --published`.
 public struct RetestView: Codable, Sendable, Equatable {
     public var submission: Int64
@@ -161,6 +172,30 @@ extension CatalogService {
             results.append(view)
         }
         return results
+    }
+
+    /// The latest test of every version of a program that has a submission, newest version first.
+    public func versionTests(program slug: String, by actor: DepotUser) async throws -> [VersionTestView] {
+        try actor.require(.readCatalog)
+        let blobs = self.blobs
+        return try await database.writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.id AS versionId, v.version, s.id AS submissionId FROM packageVersion v
+                JOIN program p ON p.id = v.programId JOIN submission s ON s.packageVersionId = v.id
+                WHERE p.slug = ? ORDER BY v.id DESC
+                """, arguments: [slug])
+            return try rows.map { row in
+                let versionId: Int64 = row["versionId"]
+                let test = try PackageTestRecord.filter(PackageTestRecord.Columns.packageVersionId == versionId)
+                    .order(PackageTestRecord.Columns.id.desc).fetchOne(db)
+                let detection = test.flatMap { $0.mode == "auto" ? $0.evidenceSha256 : nil }
+                    .flatMap { FileManager.default.contents(atPath: blobs.url(for: $0).path) }
+                    .flatMap { try? JSONDecoder().decode(InstallTestEvidence.self, from: $0) }?.detectionRule?.summary
+                return VersionTestView(version: row["version"], submission: row["submissionId"],
+                                       kind: test.map { $0.mode == "auto" ? ($0.runner ?? "tested automatically") : "attested by \($0.testedBy)" },
+                                       passed: test?.passed, detection: detection)
+            }
+        }
     }
 
     /// The evidence document of an automatic test: the given test id, else the submission's latest automatic test.

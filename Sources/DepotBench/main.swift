@@ -2,6 +2,7 @@ import DepotCrypto
 import Foundation
 import Licensing
 import Lifecycle
+import Sandbox
 import Signing
 
 // `make bench`: Depot's speed as ratios against a reference run on the same input in the same run,
@@ -425,4 +426,92 @@ if enabled("edu") {
     var widths = rows[0].map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     for row in rows { print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")) }
+}
+
+if enabled("sandbox") {
+// Install tests (issue 17): a whole sandbox test (overlay on the template, install, snapshot, detection, uninstall,
+// snapshot, verdict) against the same silent install run directly in an already prepared prefix.
+let box = work.appendingPathComponent("sandbox")
+try FileManager.default.createDirectory(at: box, withIntermediateDirectories: true)
+shell("""
+cd '\(box.path)' && printf 'hello\\n' > app.txt && cat > bench.wxs <<'WXS'
+<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="Bench MSI" Language="1033" Version="1.0.0" Manufacturer="Bench" UpgradeCode="7A1C2B3D-1111-4222-8333-944455566677">
+    <Package InstallerVersion="200" Compressed="yes" InstallScope="perMachine" />
+    <Media Id="1" Cabinet="p.cab" EmbedCab="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="BenchMSI">
+      <Component Id="Main" Guid="7A1C2B3D-2222-4222-8333-944455566677"><File Id="App" Name="app.txt" Source="app.txt" KeyPath="yes" /></Component>
+    </Directory></Directory></Directory>
+    <Feature Id="Main" Level="1"><ComponentRef Id="Main" /></Feature>
+  </Product>
+</Wix>
+WXS
+wixl -a x86 -o bench.msi bench.wxs && cat > bench.nsi <<'NSI'
+Name "BenchNSIS"
+OutFile "bench-setup.exe"
+InstallDir "$PROGRAMFILES\\BenchNSIS"
+RequestExecutionLevel admin
+Section
+  SetOutPath $INSTDIR
+  File app.txt
+  WriteUninstaller "$INSTDIR\\uninstall.exe"
+  WriteRegStr HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\BenchNSIS" "DisplayName" "BenchNSIS"
+  WriteRegStr HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\BenchNSIS" "DisplayVersion" "1.0.0"
+  WriteRegStr HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\BenchNSIS" "UninstallString" '"$INSTDIR\\uninstall.exe"'
+SectionEnd
+Section "Uninstall"
+  Delete "$INSTDIR\\app.txt"
+  Delete "$INSTDIR\\uninstall.exe"
+  RMDir "$INSTDIR"
+  DeleteRegKey HKLM "Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\BenchNSIS"
+SectionEnd
+NSI
+makensis -V1 bench.nsi
+""")
+let templates = URL(fileURLWithPath: ProcessInfo.processInfo.environment["DEPOT_WINE_TEMPLATES"]
+    ?? box.appendingPathComponent("templates").path)
+let runner = try WineRunner(directory: box.appendingPathComponent("runs"), templates: templates)
+let templateStart = Date()
+let info = try await runner.describe()
+let templateSeconds = Date().timeIntervalSince(templateStart)
+print("\nInstall tests in Wine (\(info.version); template \(info.template) ready in \(String(format: "%.1f", templateSeconds)) s, "
+    + "made once and reused)")
+print("isolation: \(info.isolation.joined(separator: "; "))")
+
+// The reference: the same silent install, directly, in a prefix prepared once (a copy of the template).
+let prepared = box.appendingPathComponent("prepared").path
+shell("cp -a '\(runner.templates.path)/\(info.template)' '\(prepared)' && rm -f '\(prepared)/.depot-template-ready' "
+    + "&& cp '\(box.path)/bench.msi' '\(box.path)/bench-setup.exe' '\(prepared)/drive_c/'")
+let env = "WINEPREFIX='\(prepared)' WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml=;winemenubuilder.exe=d'"
+let wine = runner.wine, wineserver = runner.wineserver
+var rows: [[String]] = [["installer", "sandbox test (s)", "tests/min", "direct install (s)", "ratio", "target", ""]]
+for (label, file, type, direct, undo) in [
+    ("wixl MSI", "bench.msi", "msi", "'\(wine)' msiexec /i 'C:\\\\bench.msi' /qn", "'\(wine)' msiexec /x 'C:\\\\bench.msi' /qn"),
+    ("NSIS exe", "bench-setup.exe", "nsis", "'\(wine)' 'C:\\\\bench-setup.exe' /S",
+     "'\(wine)' 'C:\\\\Program Files (x86)\\\\BenchNSIS\\\\uninstall.exe' /S"),
+] {
+    let job = InstallTestJob(installer: box.appendingPathComponent(file), fileName: file, installerType: type,
+                             expectedVersion: "1.0.0", timeoutSeconds: 300)
+    var best = Double.infinity
+    var passed = true
+    for _ in 0..<3 {
+        let start = Date()
+        let evidence = try await runner.run(job) { _ in }
+        best = min(best, Date().timeIntervalSince(start))
+        passed = passed && evidence.passed
+        if !evidence.passed { print("\(label): the sandbox test failed: \(evidence.reasons)") }
+    }
+    let reference = measure(["/bin/sh", "-c", "\(env) \(direct) && \(env) '\(wineserver)' -w"]) {
+        shell("\(env) \(undo) >/dev/null 2>&1; \(env) '\(wineserver)' -w")
+    }
+    let ratio = best / reference.seconds
+    let ok = passed && ratio <= 3 && (type != "msi" || best < 10)
+    rows.append([label, String(format: "%.2f", best), String(format: "%.1f", 60 / best), String(format: "%.2f", reference.seconds),
+                 String(format: "%.2f", ratio), type == "msi" ? "≤ 3× and < 10 s" : "≤ 3×", ok ? "ok" : "OVER TARGET"])
+}
+var widths = rows[0].map(\.count)
+for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+for row in rows { print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")) }
+print("(a sandbox test installs, snapshots, uninstalls and snapshots again; the direct run only installs)")
 }

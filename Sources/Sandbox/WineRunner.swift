@@ -82,7 +82,8 @@ public struct WineRunner: InstallTestRunner {
         }
         try session.stage(job.installer, as: job.fileName)
 
-        let before = try PrefixSnapshot.take(session.layers)
+        // Every test starts from the template as it is: its snapshot is taken once per process.
+        let before = try Self.templateSnapshots.snapshot(of: template.prefix)
         let plan = InstallCommands.install(job)
         guard let command = plan.command else {
             throw SandboxError(.refused, code: "sandbox.untestable", plan.problem ?? "this installer cannot be tested in Wine")
@@ -172,6 +173,8 @@ public struct WineRunner: InstallTestRunner {
         return Template(prefix: prefix, name: name)
     }
 
+    static let templateSnapshots = TemplateSnapshots()
+
     /// `wine --version` is asked once per loader and process.
     static let versionCache = VersionCache()
 }
@@ -224,4 +227,20 @@ final class FileLock: @unchecked Sendable {
     func release() { flock(fd, LOCK_UN) }
 
     deinit { close(fd) }
+}
+
+/// The snapshot of each template prefix, taken once: templates never change after they are made.
+final class TemplateSnapshots: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var known: [String: PrefixSnapshot] = [:]
+    private let lock = NSLock()
+
+    func snapshot(of template: URL) throws -> PrefixSnapshot {
+        lock.lock()
+        defer { lock.unlock() }
+        if let found = known[template.path] { return found }
+        let taken = try PrefixSnapshot.take(prefix: template)
+        known[template.path] = taken
+        return taken
+    }
 }

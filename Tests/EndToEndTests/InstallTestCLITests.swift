@@ -15,6 +15,7 @@ import Testing
 
     @Test func anNSISPackageIsTestedAutomaticallyAndTheCatalogCarriesWhatWasObserved() throws {
         let dir = try TemporaryDirectory("e2e-auto-test")
+        setenv("DEPOT_WINE_TEMPLATES", Self.environment["DEPOT_WINE_TEMPLATES"]!, 1)  // the server inherits it
         let home = dir.url.appendingPathComponent("home").path
         let h = ["--home", home]
         try depot(["init", "--no-catalog"] + h).expectSuccess()
@@ -47,6 +48,30 @@ import Testing
         #expect((evidence["uninstall"] as? [String: Any])?["exitCode"] as? Int == 0)
         #expect(try depot(["submissions", "show", "1", "--as", "pat"] + h).stdout.contains("last test        tested automatically (Wine "))
 
+        // The portal shows the record and starts another test, with progress while it runs.
+        let token = try #require((try JSONSerialization.jsonObject(
+            with: Data(try depot(["users", "token", "pat", "--as", "admin", "--json"] + h).stdout.utf8)) as? [String: Any])?["token"] as? String)
+        let server = try RunningServer(arguments: ["serve"] + h)
+        defer { server.stop() }
+        let browser = CurlBrowser(base: server.baseURL, jar: dir.file("jar").path)
+        try browser.signIn(token)
+        let page = try browser.get("/portal/submissions/1/tests")
+        #expect(page.status == 200)
+        #expect(page.body.contains("What the latest automatic test observed"))
+        #expect(page.body.contains("DisplayVersion 1.5.0"))
+        let started = try browser.post("/portal/submissions/1/tests", form: [("csrf", page.csrf ?? "")])
+        #expect(started.status == 303)
+        var after = try browser.get("/portal/submissions/1/tests")
+        for _ in 0..<120 where after.body.contains("The install test is running") {
+            Thread.sleep(forTimeInterval: 0.5)
+            after = try browser.get("/portal/submissions/1/tests")
+        }
+        #expect(after.body.components(separatedBy: "tested automatically (Wine ").count >= 3, "\(after.body)")
+        #expect(!after.body.contains("could not run"))
+        let programPage = try browser.get("/portal/programs/depote2e")
+        #expect(programPage.body.contains("How each version was tested"))
+        #expect(programPage.body.contains("href=\"/portal/submissions/1/tests\""))
+
         try depot(["sign", "1", "--as", "sam"] + h).expectSuccess()
         let tree = dir.url.appendingPathComponent("www").path
         try depot(["publish", "--out", tree, "--as", "rel"] + h).expectSuccess()
@@ -58,11 +83,7 @@ import Testing
         let retest = try depot(["retest", "--published", "--older-than", "0d", "--as", "pat"] + h)
         #expect(retest.stdout.contains("All 1 re-tested package(s) still pass."), "\(retest.stdout)\n\(retest.stderr)")
 
-        // The API shows the same record and its evidence.
-        let token = try #require((try JSONSerialization.jsonObject(
-            with: Data(try depot(["users", "token", "pat", "--as", "admin", "--json"] + h).stdout.utf8)) as? [String: Any])?["token"] as? String)
-        let server = try RunningServer(arguments: ["serve"] + h)
-        defer { server.stop() }
+        // The API shows the same records and their evidence.
         let list = try HTTPExchange.get(server.baseURL + "/api/v1/submissions/1/tests", token: token)
         #expect(list.status == 200 && list.body.contains("tested automatically (Wine "))
         let first = try #require((list.json as? [[String: Any]])?.first?["id"] as? Int)

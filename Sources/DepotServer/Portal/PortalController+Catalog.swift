@@ -124,6 +124,17 @@ extension PortalController {
             comparison = HTML("<p role=\"status\" class=\"ok\">\(result.a) \(result.order) \(result.b) (\(result.scheme))</p>")
         }
         let versionChoices = versions.map { (value: $0.version, label: $0.version) }
+        let tested = (try? await service.versionTests(program: program, by: user)) ?? []
+        let testsHTML: HTML = tested.isEmpty ? .empty : """
+            <h2>\(s["program.tests"])</h2>
+            <table><thead><tr><th scope="col">\(s["col.version"])</th><th scope="col">\(s["tests.kind"])</th><th scope="col">\(s["tests.result"])</th>
+            <th scope="col">\(s["tests.detection"])</th><th scope="col"></th></tr></thead>
+            <tbody>\(tested.map { t in HTML("""
+                <tr><td>\(t.version)</td><td>\(t.kind ?? "–")</td><td>\(t.passed.map { $0 ? s["tests.passed"] : s["tests.failed"] } ?? "–")</td>
+                <td>\(t.detection ?? "–")</td>
+                <td>\(portal.may(.readSubmissions) ? HTML("<a href=\"/portal/submissions/\(t.submission)/tests\">\(s["tests.open"]) \(t.version)</a>") : .empty)</td></tr>
+                """) })</tbody></table>
+            """
         let currencyHTML: HTML = currency.map { c in
             HTML("<p><strong>\(c.status.rawValue)</strong> – \(c.reason)</p>")
         } ?? HTML("<p>\(s["program.nocurrency"])</p>")
@@ -180,6 +191,7 @@ extension PortalController {
                 <td>\(Self.evidence(v, s))</td></tr>
                 """) })</tbody></table>
             \(packagingForm)
+            \(testsHTML)
             <h2>\(s["compare"])</h2>
             <form method="get" action="/portal/programs/\(program)">
             <p><label for="a">\(s["compare.a"])</label><select id="a" name="a">\(HTML.options(versionChoices, selected: query["a"].map(String.init)))</select></p>

@@ -10,6 +10,7 @@ import NIOCore
 struct PortalController {
     let service: CatalogService
     let uploads = PendingUploads()
+    let testRuns = InstallTestRuns()
 
     static let sessionCookie = "depot_session"
     static let languageCookie = "depot_lang"
@@ -27,6 +28,7 @@ struct PortalController {
         addCatalogRoutes(to: router)
         addSubmitRoutes(to: router)
         addReviewRoutes(to: router)
+        addTestRoutes(to: router)
         addCalendarRoutes(to: router)
         addSchoolRoutes(to: router)
         addInvoiceRoutes(to: router)
