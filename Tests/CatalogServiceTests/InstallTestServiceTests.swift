@@ -75,6 +75,23 @@ import Testing
         #expect(audit.contains("package.test.auto.pass"))
     }
 
+    @Test func whenTestingPolicySaysWarnAFailedSandboxTestIsRecordedButDoesNotUndoAPersonsPass() async throws {
+        let dir = try TemporaryDirectory("auto-test-warn")
+        let world = try await World.make(dir)
+        var policies = try #require(world.service.policies)
+        policies.testing.sandboxFailure = .warn
+        let service = world.service.applying(policies)
+        let id = try await world.classified(try WindowsInstallers.nsis(in: dir, name: "DepotLeaky", leaky: true))
+        _ = try await service.recordTest(submission: id, passed: true, notes: "installs on the reference PC", by: world.pat)
+        let outcome = try await service.autoTest(submission: id, by: world.pat)
+        #expect(!outcome.test.passed && !outcome.test.blocking)
+        #expect(outcome.test.state == .tested)
+        #expect(outcome.test.reasons == ["left 1 file in C:\\Program Files (x86)\\DepotLeaky: readme.txt"])
+        // With the shipped policy (block) the same failure takes the package back to classified.
+        let blocked = try await world.service.autoTest(submission: id, by: world.pat)
+        #expect(blocked.test.blocking && blocked.test.state == .classified)
+    }
+
     @Test func aPackageWineCannotInstallSaysSoAndKeepsTheManualRecord() async throws {
         let dir = try TemporaryDirectory("auto-test-deb")
         let world = try await World.make(dir)
