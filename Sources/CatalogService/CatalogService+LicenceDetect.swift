@@ -6,6 +6,18 @@ import Licensing
 extension CatalogService {
     /// Detects licences in a text file, every file of a directory, or the licence files inside an installer.
     public func detectLicences(at path: URL) throws -> LicenceReport {
+        try Self.detectLicences(at: path, limits: intakeLimits)
+    }
+
+    /// The same without a catalog, with the intake limits of the policy folder when one is given.
+    public static func detectLicences(at path: URL, policies directory: URL?) throws -> LicenceReport {
+        let limits = try directory.map { InspectionLimits(try loadPolicies(from: $0).intake) } ?? .standard
+        return try detectLicences(at: path, limits: limits)
+    }
+
+    /// The same without a catalog: reads only the path given and the reference data, writes nothing (no depot home needed).
+    /// In a folder, each file is named by its path relative to the folder.
+    public static func detectLicences(at path: URL, limits: InspectionLimits) throws -> LicenceReport {
         guard let library = LicenceReferenceData.library else {
             throw ServiceError(.internal, code: "licence.reference-missing",
                 "no reference licence texts are installed (base-files' common-licenses, ruby-licensee); run 'make deps'")
@@ -26,7 +38,7 @@ extension CatalogService {
                 if files.count >= 10_000 { break }
             }
         } else {
-            let (facts, licences) = try inspector.inspectWithLicences(file: path)
+            let (facts, licences) = try Inspector(limits: limits).inspectWithLicences(file: path)
             if facts.format == "unknown" {
                 // Not an installer: treat the file itself as a licence text.
                 let handle = try FileHandle(forReadingFrom: path)

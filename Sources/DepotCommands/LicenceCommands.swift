@@ -17,12 +17,20 @@ struct LicenceCommand: AsyncParsableCommand {
         var path: String
 
         func run() async throws {
-            let report = try home.service().detectLicences(at: URL(fileURLWithPath: path))
+            // Read-only: no depot home is opened or created; policies only set the intake limits for installers.
+            let report = try CatalogService.detectLicences(at: URL(fileURLWithPath: path), policies: home.policyDirectory)
             if output.json { return try Output.json(report) }
-            print("expression  \(report.expression?.description ?? "(none identified)")")
+            print("expression  \(report.expression?.description ?? "(no licence found)")")
+            if report.files.count > 1 {
+                for f in report.files where f.expression != nil {
+                    print("file        \(f.file)  \(f.expression?.description ?? "-")\(f.unknown > 0 ? "  (\(f.unknown) unknown)" : "")")
+                }
+            }
             for m in report.matches {
-                print(String(format: "match       %@  %@ lines %d–%d  coverage %.0f%%  confidence %.0f%%",
-                             m.id, m.file, m.startLine, m.endLine, m.coverage * 100, m.confidence * 100))
+                let how = m.rule.map { " (\($0.rawValue))" } ?? ""
+                let nearest = m.nearest.map { "  nearest \($0)" } ?? ""
+                print(String(format: "match       %@%@  %@ lines %d–%d  coverage %.0f%%  confidence %.0f%%%@",
+                             m.id, how, m.file, m.startLine, m.endLine, m.coverage * 100, m.confidence * 100, nearest))
             }
             for c in report.clauses { print("clause      \(c.kind.rawValue)  \(c.file):\(c.line)  \(c.text)") }
         }

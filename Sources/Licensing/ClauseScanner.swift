@@ -132,15 +132,7 @@ public struct ClauseScanner: Sendable {
         guard length > 0 else { return [] }
         var lineStarts: [Int] = [0]
         for offset in 0..<length where source.character(at: offset) == 0x0A { lineStarts.append(offset + 1) }
-        func line(of offset: Int) -> Int {
-            var low = 0
-            var high = lineStarts.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
-            }
-            return low + 1
-        }
+        func line(of offset: Int) -> Int { Self.lineNumber(of: offset, lineStarts: lineStarts) }
         var found: [LicenceClause] = []
         var seen = Set<String>()
         func record(_ kind: LicenceClause.Kind, at range: NSRange) {
@@ -164,6 +156,17 @@ public struct ClauseScanner: Sendable {
             }
         }
         return found.sorted { ($0.line, $0.kind.rawValue) < ($1.line, $1.kind.rawValue) }
+    }
+
+    /// The 1-based line holding a UTF-16 offset, given the offset at which each line starts.
+    static func lineNumber(of offset: Int, lineStarts: [Int]) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low + 1
     }
 
     /// The sentence containing the match: bounded by . ! ? or a blank line, at most 300 characters.

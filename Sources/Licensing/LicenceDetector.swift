@@ -8,6 +8,7 @@
 public struct LicenceDetector: Sendable {
     public let library: LicenceLibrary
     public let clauseScanner: ClauseScanner
+    let statementReader: LicenceStatementReader
     let hash: @Sendable (String) -> String
 
     /// Named matches have at least this confidence; anything less is reported as unknown.
@@ -26,6 +27,7 @@ public struct LicenceDetector: Sendable {
                 hash: @escaping @Sendable (String) -> String = LicenceHash.sha256Hex) {
         self.library = library
         self.clauseScanner = clauseScanner
+        self.statementReader = LicenceStatementReader()
         self.hash = hash
     }
 
@@ -38,13 +40,16 @@ public struct LicenceDetector: Sendable {
     public func detect(files: [(path: String, bytes: [UInt8])]) -> LicenceReport {
         var matches: [LicenceMatch] = []
         var clauses: [LicenceClause] = []
+        var results: [LicenceFileResult] = []
         for (path, bytes) in files {
             let text = Self.text(path: path, bytes: bytes)
             let analysis = analyse(text, file: path)
             matches += analysis.matches
             clauses += clauseScanner.scan(text: text, file: path, skippingLines: analysis.namedLines)
+            results.append(LicenceFileResult(file: path, expression: Self.expression(of: analysis.matches),
+                                             unknown: analysis.matches.filter { !$0.isConfident }.count))
         }
-        return LicenceReport(expression: Self.expression(of: matches), matches: matches, clauses: clauses)
+        return LicenceReport(expression: Self.expression(of: matches), matches: matches, clauses: clauses, files: results)
     }
 
     /// The plain text of a licence file in any supported format, bounded in size.
@@ -53,19 +58,52 @@ public struct LicenceDetector: Sendable {
         return LicenceTextFormat.plainText(bounded, format: LicenceTextFormat.sniff(path: path, bytes: bounded))
     }
 
-    /// The AND of every distinct identifier found, in order of first appearance.
+    /// The expression of the findings, as a person would write it: the AND of every distinct one in order of first
+    /// appearance, where a licence that is one side of a stated choice, or that carries a stated exception, is
+    /// written only there (`MIT OR Apache-2.0`, not `MIT AND (MIT OR Apache-2.0)`).
     public static func expression(of matches: [LicenceMatch]) -> SPDXExpression? {
-        let operands: [SPDXExpression] = matches.map { match in
-            if match.id.hasPrefix("LicenseRef-") { return .licenseRef(document: nil, ref: match.id) }
-            return .license(id: match.id, orLater: false)
+        // A licence text, notice or reference that is one side of a choice stated in the same findings is that
+        // choice's text; a DEP-5 field or a tag is a declaration of its own and stays.
+        let explained: Set<LicenceMatch.Rule> = [.text, .notice, .reference, .gnuNotice, .commonLicences]
+        return combined(matches.compactMap { match in parsedID(match.id).map { ($0, explained.contains(match.rule ?? .text)) } })
+    }
+
+    /// The AND of expressions without repeats; an operand marked `explainable` is left out where it is one side of a
+    /// stated choice among the others.
+    static func combined(_ expressions: [(SPDXExpression, Bool)]) -> SPDXExpression? {
+        var operands: [(expression: SPDXExpression, explainable: Bool)] = []
+        func isSameChoice(_ a: SPDXExpression, _ b: SPDXExpression) -> Bool {
+            guard case .or(let left) = a, case .or(let right) = b else { return false }
+            return left.count == right.count && Set(left.map(\.description)) == Set(right.map(\.description))
         }
-        return SPDXExpression.allOf(operands)
+        for (expression, explainable) in expressions {
+            let parts: [SPDXExpression]
+            if case .and(let inner) = expression { parts = inner } else { parts = [expression] }
+            // "MIT OR Apache-2.0" and "Apache-2.0 OR MIT" are one choice, written as first found.
+            for part in parts {
+                if let index = operands.firstIndex(where: { $0.expression == part || isSameChoice($0.expression, part) }) {
+                    operands[index].explainable = operands[index].explainable && explainable
+                } else {
+                    operands.append((part, explainable))
+                }
+            }
+        }
+        let kept = operands.filter { operand in
+            guard operand.explainable else { return true }
+            return !operands.contains { other in
+                guard case .or(let alternatives) = other.expression, other.expression != operand.expression else { return false }
+                return alternatives.contains(operand.expression)
+            }
+        }.map(\.expression)
+        return SPDXExpression.allOf(kept)
     }
 
     struct Analysis {
         var matches: [LicenceMatch]
         /// Lines inside named licences: clause flags there would only repeat the licence's own words.
         var namedLines: Set<Int>
+        /// The spans of the named licence texts (for finding what a copy added or left out).
+        var spans: [Span]
     }
 
     struct Span {
@@ -82,23 +120,26 @@ public struct LicenceDetector: Sendable {
         var rival: Int?
     }
 
-    func analyse(_ text: String, file: String) -> Analysis {
+    /// Reads one text: a Debian machine-readable copyright file by its fields; anything else by its licence texts
+    /// and statements, with the licence-like text left over as unknown. `structured: false` reads a text only
+    /// (a DEP-5 stand-alone licence paragraph).
+    func analyse(_ text: String, file: String, structured: Bool = true) -> Analysis {
+        // "\r\n" is one Character in Swift, so both spellings of a line end are separators.
+        let rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        if structured, DebianCopyright.isMachineReadable(rawLines) {
+            return Analysis(matches: DebianCopyright.matches(lines: rawLines, file: file, detector: self, reader: statementReader.reader),
+                            namedLines: [], spans: [])
+        }
         let normalised = LicenceNormaliser.normalise(text)
         let spans = resolve(referenceHits(normalised))
-        var matches: [LicenceMatch] = []
+        var textMatches: [(match: LicenceMatch, isNotice: Bool, span: Span)] = []
         var covered = [Bool](repeating: false, count: normalised.lineCount + 2)
-        var namedLines = Set<Int>()
-        var rawLines: [Substring]?
-        func lines() -> [Substring] {
-            if let rawLines { return rawLines }
-            // "\r\n" is one Character in Swift, so both spellings of a line end are separators.
-            let split = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-            rawLines = split
-            return split
-        }
         func isBlank(_ line: Int) -> Bool {
             line >= 1 && line <= normalised.wordsPerLine.count && normalised.wordsPerLine[line - 1] == 0
                 && !normalised.copyrightLines.contains(Int32(line))
+        }
+        func region(_ first: Int, _ last: Int) -> String {
+            rawLines[min(max(0, first - 1), rawLines.count)..<min(max(last, first - 1), rawLines.count)].joined(separator: "\n")
         }
 
         for span in spans.sorted(by: { $0.firstToken < $1.firstToken }) {
@@ -126,43 +167,148 @@ public struct LicenceDetector: Sendable {
             if span.rival != nil { confidence = min(confidence, 0.6) }
             confidence = (confidence * 1000).rounded() / 1000
             let coverage = (min(1, span.coverage) * 1000).rounded() / 1000
+            let isNotice = reference.source.hasSuffix("#notice")
             if confidence >= Self.confidentThreshold, span.coverage >= reference.requiredCoverage {
-                matches.append(LicenceMatch(id: reference.id, file: file, startLine: start, endLine: end,
-                                            coverage: coverage, confidence: confidence))
-                for line in start...end { namedLines.insert(line) }
+                textMatches.append((LicenceMatch(id: reference.id, file: file, startLine: start, endLine: end, coverage: coverage,
+                                                 confidence: confidence, rule: isNotice ? .notice : .text), isNotice, span))
             } else {
-                let all = lines()
-                let region = all[min(max(0, start - 1), all.count)..<min(max(end, start - 1), all.count)].joined(separator: "\n")
-                matches.append(LicenceMatch(id: unknownID(region), file: file, startLine: start, endLine: end,
-                                            coverage: coverage, confidence: 0, nearest: reference.id))
+                textMatches.append((LicenceMatch(id: unknownID(region(start, end)), file: file, startLine: start, endLine: end,
+                                                 coverage: coverage, confidence: 0, rule: .unknown, nearest: reference.id), isNotice, span))
             }
         }
 
-        // Text outside every match that is long enough to be terms of its own.
-        let minimumWords = matches.isEmpty ? 1 : Self.minimumUnknownWords
+        // Statements: a full licence text's own wording ("Licensed under the Apache License" in Apache's appendix)
+        // is part of that text, not a statement; a statement read precisely replaces a notice matched as text.
+        var statements = statementReader.statements(lines: rawLines).filter { statement in
+            statement.kind == .tag || !textMatches.contains { !$0.isNotice && $0.match.startLine <= statement.startLine
+                && $0.match.endLine >= statement.endLine }
+        }
+        let statementLines = statements.filter { $0.kind != .choice && $0.kind != .exception && $0.kind != .commonLicences }
+        textMatches.removeAll { text in
+            let overlapping = statementLines.filter { $0.startLine <= text.match.endLine && $0.endLine >= text.match.startLine }
+            guard !overlapping.isEmpty else { return false }
+            if text.isNotice { return true }
+            // Unknown text that a statement explains (a GNU notice with edited wording) is the statement.
+            guard !text.match.isConfident else { return false }
+            let lines = Set(overlapping.flatMap { Array($0.startLine...$0.endLine) })
+            let span = text.match.endLine - text.match.startLine + 1
+            return Double(lines.count) >= 0.5 * Double(span) || span <= 16
+        }
+        var matches = textMatches.map(\.match)
+        var namedLines = Set<Int>()
+        for text in textMatches where text.match.isConfident {
+            for line in text.match.startLine...text.match.endLine { namedLines.insert(line) }
+        }
+        var fullTextLines = [Bool](repeating: false, count: normalised.lineCount + 2)
+        for text in textMatches where !text.isNotice {
+            for line in text.match.startLine...min(text.match.endLine, normalised.lineCount) { fullTextLines[line] = true }
+        }
+        // A pointer to common-licenses only names a text; a notice of the same licence says which version.
+        let stated = statements.filter { $0.kind != .commonLicences && $0.kind != .choice && $0.kind != .exception }
+            .flatMap(\.expression.identifiers) + matches.filter(\.isConfident).map(\.id)
+        statements.removeAll { statement in
+            statement.kind == .commonLicences && statement.expression.identifiers.allSatisfy { id in
+                stated.contains { Self.family($0) == Self.family(id) }
+            }
+        }
+        var choiceLines: [(Int, Int)] = []
+        var exceptions: [LicenceStatement] = []
+        for statement in statements {
+            let lastLine = min(statement.endLine, normalised.lineCount)
+            switch statement.kind {
+            case .choice where statement.choosesBetweenTexts:
+                choiceLines.append((statement.startLine, statement.endLine))
+                if statement.startLine <= lastLine { for line in statement.startLine...lastLine { covered[line] = true } }
+                continue
+            case .exception:
+                exceptions.append(statement)
+                continue
+            default:
+                break
+            }
+            if statement.startLine <= lastLine { for line in statement.startLine...lastLine { covered[line] = true } }
+            let id = statement.expression.description
+            // The same licence already found on these lines (Apache's notice as text and as a statement) is one finding.
+            if matches.contains(where: { $0.id == id && $0.startLine <= statement.endLine && $0.endLine >= statement.startLine }) { continue }
+            let rule: LicenceMatch.Rule
+            let confidence: Double
+            switch statement.kind {
+            case .tag: (rule, confidence) = (.tag, 1.0)
+            case .gnuNotice: (rule, confidence) = (.gnuNotice, 0.97)
+            case .commonLicences: (rule, confidence) = (.commonLicences, 0.85)
+            case .choice: (rule, confidence) = (.choice, 0.9)
+            default: (rule, confidence) = (.reference, 0.9)
+            }
+            matches.append(LicenceMatch(id: id, file: file, startLine: statement.startLine, endLine: statement.endLine,
+                                        coverage: 1, confidence: confidence, rule: rule))
+        }
+        // An exception attaches to the licence it modifies; the paragraph it sits in is its text.
+        for exception in exceptions {
+            guard let exceptionID = exception.expression.identifiers.first,
+                  let families = LicenceStatementReader.exceptionPhrases.first(where: { $0.id == exceptionID })?.families else { continue }
+            var line = exception.startLine
+            while line > 1, !isBlank(line - 1), !fullTextLines[line - 1] { line -= 1 }
+            var last = exception.endLine
+            while last < normalised.lineCount, !isBlank(last + 1), !fullTextLines[last + 1] { last += 1 }
+            let bases = Array(Set(matches.filter { $0.isConfident && !$0.id.contains(" ") && families.contains(Self.family($0.id)) }.map(\.id))).sorted()
+            guard !bases.isEmpty else { continue }
+            for l in line...last { covered[l] = true }
+            matches = matches.map { match in
+                bases.contains(match.id) ? match.with(id: "\(match.id) WITH \(exceptionID)") : match
+            }
+            for base in bases {
+                matches.append(LicenceMatch(id: "\(base) WITH \(exceptionID)", file: file, startLine: line, endLine: last,
+                                            coverage: 1, confidence: 0.95, rule: .exception))
+            }
+        }
+        // A choice that names no licence makes the texts and references in the file alternatives.
+        if let (first, last) = choiceLines.first {
+            let named = matches.filter { $0.isConfident && $0.rule != .exception }
+            var operands: [SPDXExpression] = []
+            for match in named {
+                guard let expression = Self.parsedID(match.id) else { continue }
+                if !operands.contains(expression) { operands.append(expression) }
+            }
+            if operands.count >= 2, !operands.contains(where: { if case .or = $0 { return true } else { return false } }),
+               let choice = SPDXExpression.anyOf(operands) {
+                matches.append(LicenceMatch(id: choice.description, file: file, startLine: first, endLine: last,
+                                            coverage: 1, confidence: 0.9, rule: .choice))
+            }
+        }
+
+        // Text outside every finding: only licence-like paragraphs are terms a person must read; a description,
+        // a changelog or a heading is not.
         var line = 1
         while line <= normalised.lineCount {
             guard !covered[line] else { line += 1; continue }
             var last = line
-            var words = 0
-            while last <= normalised.lineCount, !covered[last] {
-                words += Int(normalised.wordsPerLine[last - 1])
-                last += 1
-            }
-            var first = line
-            var final = last - 1
-            while first < final, isBlank(first) { first += 1 }
-            while final > first, isBlank(final) { final -= 1 }
-            if words >= minimumWords {
-                let all = lines()
-                let region = all[min(first - 1, all.count)..<min(max(final, first - 1), all.count)].joined(separator: "\n")
-                matches.append(LicenceMatch(id: unknownID(region), file: file, startLine: first, endLine: final,
-                                            coverage: 0, confidence: 0, nearest: nil))
+            while last <= normalised.lineCount, !covered[last] { last += 1 }
+            for (first, final) in LicenceLikeness.regions(lines: rawLines, from: line, through: last - 1, isBlank: isBlank) {
+                matches.append(LicenceMatch(id: unknownID(region(first, final)), file: file, startLine: first, endLine: final,
+                                            coverage: 0, confidence: 0, rule: .unknown, nearest: nil))
             }
             line = last
         }
-        matches.sort { $0.startLine < $1.startLine }
-        return Analysis(matches: matches, namedLines: namedLines)
+        matches.sort { ($0.startLine, $0.endLine) < ($1.startLine, $1.endLine) }
+        return Analysis(matches: matches, namedLines: namedLines, spans: textMatches.filter(\.match.isConfident).map(\.span))
+    }
+
+    /// The licence family an identifier belongs to: `GPL-2.0-or-later` → `GPL`, `Apache-2.0` → `Apache`, `MIT` → `MIT`.
+    static func family(_ id: String) -> String {
+        var family = ""
+        var previous: Character = " "
+        for character in id {
+            if character.isNumber, previous == "-" || previous == "v" { break }
+            family.append(character)
+            previous = character
+        }
+        while family.hasSuffix("-") { family.removeLast() }
+        return family
+    }
+
+    static func parsedID(_ id: String) -> SPDXExpression? {
+        if id.hasPrefix("LicenseRef-"), !id.contains(" ") { return .licenseRef(document: nil, ref: id) }
+        return try? SPDXExpressionParser(list: .builtIn, allowUnknownIdentifiers: true).parse(id)
     }
 
     func unknownID(_ text: String) -> String {

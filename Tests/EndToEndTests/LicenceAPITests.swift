@@ -51,4 +51,27 @@ import Testing
         let matches = try #require((try JSONSerialization.jsonObject(with: Data(folder.stdout.utf8)) as? [String: Any])?["matches"] as? [[String: Any]])
         #expect(matches.contains { $0["id"] as? String == "Apache-2.0" && $0["file"] as? String == "LICENSE" })
     }
+
+    @Test func licenceDetectIsReadOnlyAndGivesEachFileItsExpression() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("tree/LICENSE", try String(contentsOfFile: "/usr/share/common-licenses/Apache-2.0", encoding: .utf8))
+        try dir.write("tree/src/lib.c", "/* SPDX-License-Identifier: MIT OR Apache-2.0 */\nint x;\n")
+        try dir.write("tree/README", "This is a program. It does things.\n")
+        let home = dir.url.appendingPathComponent("never-created").path
+        let result = try DepotBinary.run(["licence", "detect", dir.url.appendingPathComponent("tree").path, "--json", "--home", home])
+        #expect(result.succeeded, "\(result.stderr)")
+        // Reading licences needs no depot home and leaves none behind.
+        #expect(!FileManager.default.fileExists(atPath: home))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["expression"] as? String == "MIT OR Apache-2.0")
+        let files = try #require(json["files"] as? [[String: Any]])
+        let byFile = Dictionary(uniqueKeysWithValues: files.compactMap { f in (f["file"] as? String).map { ($0, f["expression"] as? String) } })
+        #expect(byFile["LICENSE"] == "Apache-2.0")
+        #expect(byFile["src/lib.c"] == "MIT OR Apache-2.0")
+        #expect(byFile["README"] == .some(nil))
+        let human = try DepotBinary.run(["licence", "detect", dir.url.appendingPathComponent("tree").path, "--home", home])
+        #expect(human.stdout.contains("expression  MIT OR Apache-2.0"), "\(human.stdout)")
+        #expect(human.stdout.contains("src/lib.c  MIT OR Apache-2.0"), "\(human.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: home))
+    }
 }
