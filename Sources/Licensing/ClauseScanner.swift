@@ -104,6 +104,36 @@ public struct ClauseScanner: Sendable {
             #"\brätt att (granska|kontrollera|inspektera|revidera)"#,
             #"\b(genomföra|utföra|begära) (en )?revision"#,
         ]),
+        (.noDerivatives, [
+            #"\bno[\s-]?deriv(ative|s)"#,
+            #"\b(may|shall|must) not (be )?(modify|modified|alter|altered|adapt|adapted|translate|create derivative)"#,
+            #"\bwithout (any )?(modification|alteration)s? (only|whatsoever)"#,
+            #"\b(inga|förbud mot) (ändringar|bearbetningar)"#,
+        ]),
+        (.fieldOfUse, [
+            #"\bshall be used for good,? not evil"#,
+            #"\b(may|shall|must) not (be )?used? (\S+ ){0,4}?(for|in) (any )?(military|weapons?|nuclear|surveillance|law enforcement|harm|unlawful|illegal)"#,
+            #"\b(only|solely|exclusively) (be used )?(for|in) (connection with|conjunction with|the purpose)"#,
+            #"\bnot (be )?(used )?(by|for) (any )?(government|military|police)"#,
+        ]),
+        (.noPublicService, [
+            #"\b(publicly accessible|hosted|managed|online|network|cloud) (service|offering)"#,
+            #"\b(software|platform|database|function) as a service\b"#,
+            #"\boffer (\S+ ){0,6}?(as a|to third parties as a) service"#,
+            #"\bsaas\b"#,
+        ]),
+        (.mustPay, [
+            #"\b(must|shall|will|agree to) pay\b"#,
+            #"\b(licen[cs]e|subscription|usage|royalty|registration) fees?\b"#,
+            #"\broyalt(y|ies) (is |are )?(due|payable|owed)"#,
+            #"\b(must|shall) (purchase|buy|register)"#,
+            #"\b(ska|skall|måste) betala"#,
+        ]),
+        (.termination, [
+            #"\b(licen[cs]e|agreement|rights?) (\S+ ){0,4}?(terminate|terminates|will terminate|shall terminate|is terminated|may be terminated)"#,
+            #"\b(may|can|will|shall) (immediately )?(terminate|revoke) (this|the|your) (licen[cs]e|agreement|rights?)"#,
+            #"\b(upphör|sägs upp) (att gälla )?(omedelbart|automatiskt)"#,
+        ]),
     ]
 
     // Capture group 1 is the jurisdiction; a clause is flagged when it is not Sweden or the EU.

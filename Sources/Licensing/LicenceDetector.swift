@@ -15,8 +15,14 @@ public struct LicenceDetector: Sendable {
     public static let confidentThreshold = 0.8
     /// The prefix of identifiers given to text that matches no reference well enough.
     public static let unknownPrefix = "LicenseRef-depot-unknown-"
-    /// Unmatched text shorter than this (in words) next to a named licence is not reported.
-    static let minimumUnknownWords = 20
+    /// A copy that adds this many words (outside its copyright lines) to a licence is no longer that licence.
+    static let maximumAddedWords = 20
+    /// Added runs shorter than this (in words) are placeholders and small edits, not differences, unless they restrict.
+    static let minimumDifferenceWords = 8
+    /// Removed runs of the reference shorter than this are not shown.
+    static let minimumRemovedWords = 5
+    /// The highest confidence of a named licence whose copy is modified.
+    static let modifiedConfidence = 0.9
     /// Candidate regions below this coverage are ignored altogether.
     static let minimumCoverage = 0.2
     /// Files larger than this are read only up to it: licences are not megabytes long.
@@ -133,6 +139,7 @@ public struct LicenceDetector: Sendable {
         let normalised = LicenceNormaliser.normalise(text)
         let spans = resolve(referenceHits(normalised))
         var textMatches: [(match: LicenceMatch, isNotice: Bool, span: Span)] = []
+        var addedLines = Set<Int>()
         var covered = [Bool](repeating: false, count: normalised.lineCount + 2)
         func isBlank(_ line: Int) -> Bool {
             line >= 1 && line <= normalised.wordsPerLine.count && normalised.wordsPerLine[line - 1] == 0
@@ -169,8 +176,33 @@ public struct LicenceDetector: Sendable {
             let coverage = (min(1, span.coverage) * 1000).rounded() / 1000
             let isNotice = reference.source.hasSuffix("#notice")
             if confidence >= Self.confidentThreshold, span.coverage >= reference.requiredCoverage {
+                // A copy with sentences added or left out is reported as modified; one that adds a restriction, or
+                // much text, is not the licence it resembles (CC-BY-NC is not CC-BY, JSON is not MIT).
+                let changes = differences(normalised, span: span, rawLines: rawLines)
+                // Short insertions count only when they restrict (JSON's "shall be used for Good, not Evil"); a kind of
+                // clause the reference itself has (GPL's termination) is not news on an edited line of it.
+                let candidates = changes.added
+                let candidateText = candidates.map(\.text).joined(separator: "\n\n")
+                let ownKinds = candidates.isEmpty ? [] : Set(clauseScanner.scan(text: reference.text, file: file).map(\.kind))
+                let restricts = !candidates.isEmpty && clauseScanner.scan(text: candidateText, file: file)
+                    .contains(where: { $0.kind.isRestriction && !ownKinds.contains($0.kind) })
+                let added = restricts ? candidates : candidates.filter { $0.words >= Self.minimumDifferenceWords }
+                let addedWords = added.reduce(0) { $0 + $1.words }
+                for difference in added {
+                    guard let line = difference.line else { continue }
+                    for offset in 0..<max(1, difference.lines) { addedLines.insert(line + offset) }
+                }
+                let all = added + changes.removed
+                if restricts || addedWords >= Self.maximumAddedWords {
+                    textMatches.append((LicenceMatch(id: unknownID(region(start, end)), file: file, startLine: start, endLine: end,
+                                                     coverage: coverage, confidence: 0, rule: .unknown, nearest: reference.id,
+                                                     differences: all), isNotice, span))
+                    continue
+                }
+                if !all.isEmpty { confidence = min(confidence, Self.modifiedConfidence) }
                 textMatches.append((LicenceMatch(id: reference.id, file: file, startLine: start, endLine: end, coverage: coverage,
-                                                 confidence: confidence, rule: isNotice ? .notice : .text), isNotice, span))
+                                                 confidence: confidence, rule: isNotice ? .notice : .text,
+                                                 differences: all.isEmpty ? nil : all), isNotice, span))
             } else {
                 textMatches.append((LicenceMatch(id: unknownID(region(start, end)), file: file, startLine: start, endLine: end,
                                                  coverage: coverage, confidence: 0, rule: .unknown, nearest: reference.id), isNotice, span))
@@ -290,7 +322,7 @@ public struct LicenceDetector: Sendable {
             line = last
         }
         matches.sort { ($0.startLine, $0.endLine) < ($1.startLine, $1.endLine) }
-        return Analysis(matches: matches, namedLines: namedLines, spans: textMatches.filter(\.match.isConfident).map(\.span))
+        return Analysis(matches: matches, namedLines: namedLines.subtracting(addedLines), spans: textMatches.filter(\.match.isConfident).map(\.span))
     }
 
     /// The licence family an identifier belongs to: `GPL-2.0-or-later` → `GPL`, `Apache-2.0` → `Apache`, `MIT` → `MIT`.
@@ -311,6 +343,85 @@ public struct LicenceDetector: Sendable {
         return try? SPDXExpressionParser(list: .builtIn, allowUnknownIdentifiers: true).parse(id)
     }
 
+    /// What a copy of a reference added (runs of words not in the reference, with their lines) and left out (runs of
+    /// the reference's words missing from the copy, as the reference writes them).
+    func differences(_ normalised: NormalisedText, span: Span, rawLines: [Substring])
+        -> (added: [LicenceDifference], removed: [LicenceDifference]) {
+        let reference = library.references[span.reference]
+        let (referenceWords, referenceLines, optionalFrom) = LicenceLibrary.referenceWords(reference.text)
+        guard referenceWords.count >= 3 else { return ([], []) }
+        var referenceShingles = Set<UInt64>()
+        var shingleAt = [UInt64](repeating: 0, count: referenceWords.count)
+        for index in 0..<(referenceWords.count - 2) {
+            let (a, b, c) = (referenceWords[index], referenceWords[index + 1], referenceWords[index + 2])
+            if a == NormalisedText.gap || b == NormalisedText.gap || c == NormalisedText.gap { continue }
+            let value = LicenceLibrary.shingle(a, b, c)
+            shingleAt[index] = value
+            referenceShingles.insert(value)
+        }
+        let words = normalised.words
+        let first = max(0, span.firstToken)
+        let last = min(span.lastToken, words.count - 1)
+        guard last - first >= 3 else { return ([], []) }
+        // Text from the reference's appendix on ("How to apply these terms", with its placeholders) is optional.
+        let appendix: UInt64? = optionalFrom + 2 < referenceWords.count ? shingleAt[optionalFrom] : nil
+        var requiredEnd = last
+        var matched = [Bool](repeating: false, count: last - first + 1)
+        var inputShingles = Set<UInt64>()
+        for index in first...(last - 2) {
+            let value = LicenceLibrary.shingle(words[index], words[index + 1], words[index + 2])
+            inputShingles.insert(value)
+            if let appendix, value == appendix, requiredEnd == last { requiredEnd = index }
+            if referenceShingles.contains(value) {
+                for offset in 0..<3 { matched[index - first + offset] = true }
+            }
+        }
+        func collapsed(_ text: String) -> String {
+            let joined = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+            return joined.count > 300 ? String(joined.prefix(299)) + "…" : joined
+        }
+        var added: [LicenceDifference] = []
+        var index = 0
+        let limit = min(matched.count, requiredEnd - first + 1)
+        while index < limit {
+            guard !matched[index] else { index += 1; continue }
+            var end = index
+            while end + 1 < limit, !matched[end + 1] { end += 1 }
+            let count = end - index + 1
+            if count >= 4 {
+                let firstLine = Int(normalised.lines[first + index])
+                let lastLine = Int(normalised.lines[first + end])
+                let text = rawLines[max(0, firstLine - 1)..<min(lastLine, rawLines.count)].joined(separator: "\n")
+                added.append(LicenceDifference(kind: .added, line: firstLine, text: collapsed(text), words: count,
+                                               lines: lastLine - firstLine + 1))
+            }
+            index = end + 1
+        }
+        // The reference's required part, as far as the copy reaches: a copy that stops before the appendix left nothing out.
+        var present = [Bool](repeating: false, count: referenceWords.count)
+        for position in 0..<referenceWords.count where shingleAt[position] != 0 && inputShingles.contains(shingleAt[position]) {
+            for offset in 0..<3 where position + offset < present.count { present[position + offset] = true }
+        }
+        let rawReference = reference.text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        var removed: [LicenceDifference] = []
+        index = 0
+        let referenceEnd = min(optionalFrom, referenceWords.count)
+        while index < referenceEnd {
+            guard !present[index], referenceWords[index] != NormalisedText.gap else { index += 1; continue }
+            var end = index
+            while end + 1 < referenceEnd, !present[end + 1] { end += 1 }
+            let count = end - index + 1
+            if count >= Self.minimumRemovedWords {
+                let firstLine = Int(referenceLines[index])
+                let lastLine = Int(referenceLines[end])
+                let text = rawReference[max(0, firstLine - 1)..<min(lastLine, rawReference.count)].joined(separator: "\n")
+                removed.append(LicenceDifference(kind: .removed, line: nil, text: collapsed(text), words: count))
+            }
+            index = end + 1
+        }
+        return (added, removed)
+    }
+
     func unknownID(_ text: String) -> String {
         Self.unknownPrefix + String(hash(text).prefix(8))
     }
@@ -324,10 +435,8 @@ public struct LicenceDetector: Sendable {
         var hits = [[Hit]](repeating: [], count: library.references.count)
         for index in 0..<(words.count - 2) {
             let value = LicenceLibrary.shingle(words[index], words[index + 1], words[index + 2])
-            guard let range = library.postingRanges[value] else { continue }
-            let start = Int(range >> 32)
-            let count = Int(range & 0xFFFF_FFFF)
-            for posting in start..<(start + count) {
+            guard let range = library.postings(of: value) else { continue }
+            for posting in range {
                 hits[Int(library.postingReference[posting])].append((Int32(index), library.postingSlot[posting]))
             }
         }

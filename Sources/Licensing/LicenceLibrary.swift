@@ -22,10 +22,35 @@ public struct LicenceReference: Sendable {
 /// The reference licence texts and an index from word 3-grams to the references that contain them.
 public struct LicenceLibrary: Sendable {
     public let references: [LicenceReference]
-    // 3-gram → (start << 32 | count) into the flat posting arrays.
-    let postingRanges: [UInt64: UInt64]
+    // Sorted distinct 3-grams; the postings of key i are postingStarts[i]..<postingStarts[i + 1] of the flat arrays.
+    let postingKeys: [UInt64]
+    let postingStarts: [UInt32]
     let postingReference: [UInt16]
     let postingSlot: [UInt32]
+    /// What a reader of the results should know about the library (reference data missing).
+    public internal(set) var note: String?
+    /// The version of ScanCode's licence data in the library, when it is there.
+    public internal(set) var dataVersion: String?
+
+    init(references: [LicenceReference], postingKeys: [UInt64], postingStarts: [UInt32], postingReference: [UInt16], postingSlot: [UInt32]) {
+        self.references = references
+        self.postingKeys = postingKeys
+        self.postingStarts = postingStarts
+        self.postingReference = postingReference
+        self.postingSlot = postingSlot
+    }
+
+    /// The postings of a 3-gram (binary search over the sorted keys).
+    @inline(__always) func postings(of shingle: UInt64) -> Range<Int>? {
+        var low = 0
+        var high = postingKeys.count
+        while low < high {
+            let middle = (low + high) >> 1
+            if postingKeys[middle] < shingle { low = middle + 1 } else { high = middle }
+        }
+        guard low < postingKeys.count, postingKeys[low] == shingle else { return nil }
+        return Int(postingStarts[low])..<Int(postingStarts[low + 1])
+    }
 
     /// Debian's base-files licence texts.
     public static let commonLicensesDirectory = "/usr/share/common-licenses"
@@ -106,35 +131,60 @@ public struct LicenceLibrary: Sendable {
     /// Builds a library from texts given directly (identifier, source label, text); `notices` are short
     /// standard notices that must match almost completely to be named.
     public init(texts: [(id: String, source: String, text: String)], notices: [(id: String, source: String, text: String)] = []) {
-        var references: [LicenceReference] = []
-        var ranges: [UInt64: [(UInt16, UInt32)]] = [:]
         let all = texts.map { ($0.id, $0.source, $0.text, LicenceDetector.confidentThreshold) }
             + notices.map { ($0.id, $0.source, $0.text, 0.97) }
+        var built: [(id: String, source: String, text: String, required: Double, core: [UInt64], optional: [UInt64], offsets: [Int32])] = []
+        var frequency: [UInt64: Int32] = [:]
         for (id, source, text, required) in all.prefix(Int(UInt16.max)) {
             let (core, optional, offsets) = Self.shingles(ofReference: text)
             guard core.count >= 8 else { continue }
+            for shingle in core + optional { frequency[shingle, default: 0] += 1 }
+            built.append((id, source, text, required, core, optional, offsets))
+        }
+        // 3-grams that hundreds of licences share ("the above copyright") tell none apart and would make every
+        // look-up walk long posting lists: in a large library they are left out of the index and of coverage.
+        let common = Int32(max(200, built.count / 10))
+        var references: [LicenceReference] = []
+        var postings: [(shingle: UInt64, reference: UInt16, slot: UInt32)] = []
+        for entry in built {
+            var core: [UInt64] = []
+            var optional: [UInt64] = []
+            var coreOffsets: [Int32] = []
+            var optionalOffsets: [Int32] = []
+            for (index, shingle) in entry.core.enumerated() where frequency[shingle, default: 0] <= common {
+                core.append(shingle)
+                coreOffsets.append(entry.offsets[index])
+            }
+            for (index, shingle) in entry.optional.enumerated() where frequency[shingle, default: 0] <= common {
+                optional.append(shingle)
+                optionalOffsets.append(entry.offsets[entry.core.count + index])
+            }
+            guard core.count >= 8 else { continue }
             let referenceIndex = UInt16(references.count)
             for (slot, shingle) in (core + optional).enumerated() {
-                ranges[shingle, default: []].append((referenceIndex, UInt32(slot)))
+                postings.append((shingle, referenceIndex, UInt32(slot)))
             }
-            references.append(LicenceReference(id: id, source: source, text: text, coreShingles: core, optionalShingles: optional,
-                                                 slotOffsets: offsets, requiredCoverage: required))
+            references.append(LicenceReference(id: entry.id, source: entry.source, text: entry.text, coreShingles: core,
+                                               optionalShingles: optional, slotOffsets: coreOffsets + optionalOffsets,
+                                               requiredCoverage: entry.required))
         }
-        var postingRanges: [UInt64: UInt64] = [:]
-        postingRanges.reserveCapacity(ranges.count)
+        postings.sort { ($0.shingle, $0.reference, $0.slot) < ($1.shingle, $1.reference, $1.slot) }
+        var keys: [UInt64] = []
+        var starts: [UInt32] = []
         var postingReference: [UInt16] = []
         var postingSlot: [UInt32] = []
-        for (shingle, postings) in ranges {
-            postingRanges[shingle] = UInt64(postingReference.count) << 32 | UInt64(postings.count)
-            for (reference, slot) in postings {
-                postingReference.append(reference)
-                postingSlot.append(slot)
+        postingReference.reserveCapacity(postings.count)
+        postingSlot.reserveCapacity(postings.count)
+        for (index, posting) in postings.enumerated() {
+            if index == 0 || postings[index - 1].shingle != posting.shingle {
+                keys.append(posting.shingle)
+                starts.append(UInt32(index))
             }
+            postingReference.append(posting.reference)
+            postingSlot.append(posting.slot)
         }
-        self.references = references
-        self.postingRanges = postingRanges
-        self.postingReference = postingReference
-        self.postingSlot = postingSlot
+        starts.append(UInt32(postings.count))
+        self.init(references: references, postingKeys: keys, postingStarts: starts, postingReference: postingReference, postingSlot: postingSlot)
     }
 
     /// The distinct identifiers the library can name.
@@ -166,32 +216,7 @@ public struct LicenceLibrary: Sendable {
     /// Required and optional distinct 3-grams of a reference text. Leading title lines (four words
     /// or fewer before the first sentence) are dropped: the SPDX guidelines let a title be omitted.
     static func shingles(ofReference text: String) -> (core: [UInt64], optional: [UInt64], offsets: [Int32]) {
-        let normalised = LicenceNormaliser.normalise(text, reference: true)
-        var firstLine: Int32 = 1
-        var nonEmptySeen = 0
-        for (offset, count) in normalised.wordsPerLine.enumerated() where count > 0 {
-            nonEmptySeen += 1
-            if count > 4 || nonEmptySeen > 6 {
-                firstLine = Int32(offset + 1)
-                break
-            }
-        }
-        var words: [UInt64] = []
-        for (index, word) in normalised.words.enumerated() where normalised.lines[index] >= firstLine {
-            words.append(word)
-        }
-        let endMarker = ["end", "of", "terms", "and", "conditions"].map { word -> UInt64 in
-            var hash: UInt64 = 0xcbf29ce484222325
-            for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-            return hash
-        }
-        var optionalFrom = words.count
-        if words.count >= endMarker.count {
-            for start in 0...(words.count - endMarker.count) where Array(words[start..<(start + endMarker.count)]) == endMarker {
-                optionalFrom = start
-                break
-            }
-        }
+        let (words, _, optionalFrom) = referenceWords(text)
         var core: [UInt64] = []
         var optional: [UInt64] = []
         var coreOffsets: [Int32] = []
@@ -212,5 +237,39 @@ public struct LicenceLibrary: Sendable {
             }
         }
         return (core, optional, coreOffsets + optionalOffsets)
+    }
+
+    /// The words of a reference text that take part in matching (leading title lines dropped), the line of each,
+    /// and where the optional appendix starts.
+    static func referenceWords(_ text: String) -> (words: [UInt64], lines: [Int32], optionalFrom: Int) {
+        let normalised = LicenceNormaliser.normalise(text, reference: true)
+        var firstLine: Int32 = 1
+        var nonEmptySeen = 0
+        for (offset, count) in normalised.wordsPerLine.enumerated() where count > 0 {
+            nonEmptySeen += 1
+            if count > 4 || nonEmptySeen > 6 {
+                firstLine = Int32(offset + 1)
+                break
+            }
+        }
+        var words: [UInt64] = []
+        var lines: [Int32] = []
+        for (index, word) in normalised.words.enumerated() where normalised.lines[index] >= firstLine {
+            words.append(word)
+            lines.append(normalised.lines[index])
+        }
+        let endMarker = ["end", "of", "terms", "and", "conditions"].map { word -> UInt64 in
+            var hash: UInt64 = 0xcbf29ce484222325
+            for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+            return hash
+        }
+        var optionalFrom = words.count
+        if words.count >= endMarker.count {
+            for start in 0...(words.count - endMarker.count) where Array(words[start..<(start + endMarker.count)]) == endMarker {
+                optionalFrom = start
+                break
+            }
+        }
+        return (words, lines, optionalFrom)
     }
 }

@@ -14,6 +14,11 @@ public struct LicenceMatch: Sendable, Hashable, Codable {
     public let nearest: String?
     /// How the licence was found: a copy of its text, its standard notice, a tag, a statement, a DEP-5 field.
     public let rule: Rule?
+    /// For a copy of a licence text: what it added to the reference or left out of it (nil when it is a plain copy).
+    public let differences: [LicenceDifference]?
+
+    /// True when the text is a known licence with sentences added or removed.
+    public var isModified: Bool { !(differences ?? []).isEmpty }
 
     /// How a match was found.
     public enum Rule: String, Sendable, Codable, Hashable {
@@ -40,7 +45,8 @@ public struct LicenceMatch: Sendable, Hashable, Codable {
     }
 
     public init(id: String, file: String, startLine: Int, endLine: Int, coverage: Double, confidence: Double,
-                rule: Rule? = nil, nearest: String? = nil) {
+                rule: Rule? = nil, nearest: String? = nil, differences: [LicenceDifference]? = nil) {
+        self.differences = differences
         self.id = id
         self.file = file
         self.startLine = startLine
@@ -55,7 +61,8 @@ public struct LicenceMatch: Sendable, Hashable, Codable {
     func with(id: String? = nil, file: String? = nil, startLine: Int? = nil, endLine: Int? = nil, confidence: Double? = nil,
               rule: Rule? = nil) -> LicenceMatch {
         LicenceMatch(id: id ?? self.id, file: file ?? self.file, startLine: startLine ?? self.startLine, endLine: endLine ?? self.endLine,
-                     coverage: coverage, confidence: confidence ?? self.confidence, rule: rule ?? self.rule, nearest: nearest)
+                     coverage: coverage, confidence: confidence ?? self.confidence, rule: rule ?? self.rule, nearest: nearest,
+                     differences: differences)
     }
 
     /// True for a named licence the detector stands behind; false for unknown text that needs a person.
@@ -64,7 +71,23 @@ public struct LicenceMatch: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, file, startLine, endLine, coverage, confidence, rule, nearest
+        case id, file, startLine, endLine, coverage, confidence, rule, nearest, modified, differences
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(file, forKey: .file)
+        try c.encode(startLine, forKey: .startLine)
+        try c.encode(endLine, forKey: .endLine)
+        try c.encode(coverage, forKey: .coverage)
+        try c.encode(confidence, forKey: .confidence)
+        try c.encodeIfPresent(rule, forKey: .rule)
+        try c.encodeIfPresent(nearest, forKey: .nearest)
+        if isModified {
+            try c.encode(true, forKey: .modified)
+            try c.encode(differences, forKey: .differences)
+        }
     }
 
     public init(from decoder: Decoder) throws {
@@ -77,6 +100,39 @@ public struct LicenceMatch: Sendable, Hashable, Codable {
         confidence = try c.decode(Double.self, forKey: .confidence)
         rule = try c.decodeIfPresent(Rule.self, forKey: .rule)
         nearest = try c.decodeIfPresent(String.self, forKey: .nearest)
+        differences = try c.decodeIfPresent([LicenceDifference].self, forKey: .differences)
+    }
+}
+
+/// A sentence a copy of a licence added to its reference text, or a passage of the reference it left out.
+public struct LicenceDifference: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable { case added, removed }
+    public let kind: Kind
+    /// For added text, the 1-based first line in the file; for removed text, nil (it is not in the file).
+    public let line: Int?
+    /// The words, whitespace collapsed, at most 300 characters.
+    public let text: String
+    public let words: Int
+    /// How many lines of the file the added text spans (not part of the JSON form).
+    let lines: Int
+
+    public init(kind: Kind, line: Int?, text: String, words: Int, lines: Int = 1) {
+        self.kind = kind
+        self.line = line
+        self.text = text
+        self.words = words
+        self.lines = lines
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, line, text, words }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        line = try c.decodeIfPresent(Int.self, forKey: .line)
+        text = try c.decode(String.self, forKey: .text)
+        words = try c.decode(Int.self, forKey: .words)
+        lines = 1
     }
 }
 
@@ -93,6 +149,21 @@ public struct LicenceClause: Sendable, Hashable, Codable {
         case automaticRenewal = "automatic-renewal"
         case auditRights = "audit-rights"
         case foreignGoverningLaw = "foreign-governing-law"
+        case noDerivatives = "no-derivatives"
+        case fieldOfUse = "field-of-use"
+        case noPublicService = "no-public-service"
+        case mustPay = "must-pay"
+        case termination
+
+        /// Kinds that restrict what an open-source licence allows: added to a known licence, they make it another licence.
+        public var isRestriction: Bool {
+            switch self {
+            case .nonCommercial, .educationOnly, .evaluation, .perSeat, .noDerivatives, .fieldOfUse, .noPublicService, .mustPay, .termination:
+                return true
+            default:
+                return false
+            }
+        }
     }
 
     public let kind: Kind
