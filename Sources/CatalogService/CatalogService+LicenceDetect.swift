@@ -4,6 +4,9 @@ import Inspection
 import Licensing
 
 extension CatalogService {
+    /// What a reader of detection results should know about the reference library (data missing), or nil.
+    public static var licenceLibraryNote: String? { LicenceReferenceData.library?.note }
+
     /// Detects licences in a text file, every file of a directory, or the licence files inside an installer.
     public func detectLicences(at path: URL) throws -> LicenceReport {
         try Self.detectLicences(at: path, limits: intakeLimits)

@@ -108,6 +108,7 @@ public struct SeatUsage: Codable, Sendable, Equatable {
 
 enum LicenceReferenceData {
     /// Reference texts from the installed Debian packages, loaded once per process; nil when none are installed.
+    /// (ScanCode's licence data is not the default yet: with it, look-alike licences are not yet told apart reliably.)
     static let library: LicenceLibrary? = try? LicenceLibrary.load()
 }
 

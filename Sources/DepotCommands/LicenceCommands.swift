@@ -19,6 +19,9 @@ struct LicenceCommand: AsyncParsableCommand {
         func run() async throws {
             // Read-only: no depot home is opened or created; policies only set the intake limits for installers.
             let report = try CatalogService.detectLicences(at: URL(fileURLWithPath: path), policies: home.policyDirectory)
+            if let note = CatalogService.licenceLibraryNote {
+                FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+            }
             if output.json { return try Output.json(report) }
             print("expression  \(report.expression?.description ?? "(no licence found)")")
             if report.files.count > 1 {

@@ -143,8 +143,8 @@ extension LicenceLibrary {
         library.dataVersion = data.version
         if let cache {
             let temporary = cache.deletingLastPathComponent().appendingPathComponent(".\(cache.lastPathComponent).\(getpid()).tmp")
-            if (try? library.serialised().write(to: temporary)) != nil {
-                _ = try? FileManager.default.replaceItemAt(cache, withItemAt: temporary)
+            // Written aside and renamed into place: a reader never sees half a file, and concurrent builders agree.
+            if (try? library.serialised().write(to: temporary)) != nil, rename(temporary.path, cache.path) != 0 {
                 try? FileManager.default.removeItem(at: temporary)
             }
         }

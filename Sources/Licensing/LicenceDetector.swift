@@ -672,6 +672,10 @@ public struct LicenceDetector: Sendable {
                 guard overlap > 0, Double(overlap) > 0.5 * Double(max(1, rival.lastToken - rival.firstToken)),
                       rival.confident, winner.score > 0, Double(rival.score) >= 0.97 * Double(winner.score),
                       library.references[rival.reference].id != winnerID else { continue }
+                // A rival as good as the winner makes the name a guess, unless the winner is the whole text and the
+                // rival is not, or the winner is on the SPDX list and the rival is only one of ScanCode's variants.
+                if winner.coverage >= 0.999, rival.coverage < winner.coverage || rival.matchedCore < winner.matchedCore { continue }
+                if !winnerID.hasPrefix("LicenseRef-"), library.references[rival.reference].id.hasPrefix("LicenseRef-") { continue }
                 winner.rival = rival.reference
             }
             accepted.append(winner)

@@ -6,6 +6,9 @@ import Testing
 /// The real reference library (base-files and ruby-licensee), loaded once for all tests.
 let installedLibrary: Result<LicenceLibrary, any Error> = Result { try LicenceLibrary.load() }
 
+/// The library with ScanCode's licence data too (from its cached index), loaded once for the tests that use it.
+let libraryWithData: Result<LicenceLibrary, any Error> = Result { try LicenceLibrary.loadDefault() }
+
 func library() throws -> LicenceLibrary {
     try installedLibrary.get()
 }
