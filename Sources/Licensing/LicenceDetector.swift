@@ -187,7 +187,8 @@ public struct LicenceDetector: Sendable {
                 let restricts = !candidates.isEmpty && clauseScanner.scan(text: candidateText, file: file)
                     .contains(where: { $0.kind.isRestriction && !ownKinds.contains($0.kind) })
                 let added = restricts ? candidates : candidates.filter { $0.words >= Self.minimumDifferenceWords }
-                let addedWords = added.reduce(0) { $0 + $1.words }
+                // Many short insertions add up: BSD-4's advertising clause shares words with BSD-3 and comes in pieces.
+                let addedWords = max(added.reduce(0) { $0 + $1.words }, candidates.reduce(0) { $0 + $1.words })
                 for difference in added {
                     guard let line = difference.line else { continue }
                     for offset in 0..<max(1, difference.lines) { addedLines.insert(line + offset) }

@@ -78,7 +78,7 @@ public struct LicenceStatementReader: Sendable {
         let gnuName = regex(#"\b(?:GNU\s+)?(?:(Lesser|Library|Affero)\s+)?(?:General\s+Public|(Free\s+Documentation))\s+Licen[cs]e"#)
         let version = regex(#"\b(?:version|v\.?)\s*(\d(?:\.\d)?)\b"#)
         let later = regex(#"^(?:\s*\+|[^.\n]{0,60}?\b(?:or|and)\s+(?:\(\s*at\s+your\s+option\s*\)\s+)?(?:any\s+|a\s+)?(?:later|newer|higher|greater|subsequent)\b)"#)
-        let reference = regex(#"\b(?:(?:dual|multi)[\s-]+)?(?:licen[cs]ed|released|distributed|available|provided|published|offered|covered|usable|copyrighted)\s+(?:to\s+you\s+)?(?:only\s+)?under\s+(?:the\s+|a\s+|an\s+)?(?:terms\s+(?:and\s+conditions\s+)?of\s+(?:the\s+|a\s+)?)?([^\n]{2,200})"#)
+        let reference = regex(#"\b(?:(?:dual|multi)[\s-]+)?(?:licen[cs]ed|released|(?:re)?distributed|available|provided|published|offered|covered|usable|copyrighted)\s+(?:to\s+you\s+)?(?:only\s+)?under\s+(?:the\s+|a\s+|an\s+)?(?:terms\s+(?:and\s+conditions\s+)?of\s+(?:the\s+|a\s+)?)?([^\n]{2,200})"#)
         let licenceLine = regex(#"(?m)^\s*(?:licen[cs]es?|licensing)\s*:\s*([^\n]{2,100})$"#)
         let heading = regex(#"^(?:#{1,6}\s*)?(?:licen[cs]es?|licensing|copyright\s+(?:and|&)\s+licen[cs]e)\s*:?\s*$"#)
         let choice = regex(#"\b(?:dual[\s-]+licen[cs]|multi[\s-]+licen[cs]|(?:licen[cs]ed|available|distributed|released)\s+under\s+(?:the\s+terms\s+of\s+)?either|either\s+of\s+the\s+(?:following|two|above|below)\s+licen[cs]es|your\s+choice\s+of|choose\s+(?:either|one|between|any)|(?:may|can)\s+(?:choose|select|elect)\s+(?:to\s+)?(?:use|either|one|between|which)|at\s+your\s+(?:option|choice|discretion)(?!\)\s+any\s+later))"#)
@@ -228,7 +228,9 @@ public struct LicenceStatementReader: Sendable {
             case ("", "2"), ("", "2.0"): family = "GPL-2.0"
             case ("", "3"), ("", "3.0"): family = "GPL-3.0"
             case ("library", "2"), ("library", "2.0"): family = "LGPL-2.0"
-            case ("library", "2.1"), ("lesser", "2.1"), ("lesser", "2"), ("lesser", "2.0"): family = "LGPL-2.1"
+            // "Lesser … version 2" is written as version 2: SPDX's 2.0 (Debian's LGPL-2), not 2.1.
+            case ("lesser", "2"), ("lesser", "2.0"): family = "LGPL-2.0"
+            case ("library", "2.1"), ("lesser", "2.1"): family = "LGPL-2.1"
             case ("lesser", "3"), ("lesser", "3.0"), ("library", "3"), ("library", "3.0"): family = "LGPL-3.0"
             case ("affero", "3"), ("affero", "3.0"): family = "AGPL-3.0"
             case ("affero", "1"), ("affero", "1.0"): family = "AGPL-1.0"
@@ -333,6 +335,7 @@ public struct LicenceStatementReader: Sendable {
         let lowered = name.lowercased()
         // A licence name says "licence", or is an identifier-like word (MIT, Apache-2.0, CC-BY-4.0, GPLv3+).
         let wordy = lowered.contains("licen") || lowered.contains("public domain") || lowered.contains("creative commons")
+            || lowered.contains("gpl")
         guard wordy || !name.contains(" ") || name.split(separator: " ").count <= 3 else { return nil }
         guard let expression = reader.read(name).expression else { return nil }
         for id in expression.identifiers where id.hasPrefix("LicenseRef-depot-proprietary") || id.hasPrefix("LicenseRef-depot-freeware") {
