@@ -33,7 +33,7 @@ import Testing
             "--request-timeout", "20", "--suppress-health-check", "all",
             "--header", "Authorization: Bearer \(admin)",
             "--report", "junit", "--report-junit-path", reports.appendingPathComponent("junit.xml").path,
-        ], environment: ["NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""])
+        ], in: dir.url, environment: ["NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""])  // its cache stays in the temporary folder
         let summary = result.stdout.split(separator: "\n").suffix(60).joined(separator: "\n")
         #expect(result.succeeded, "schemathesis found problems (exit \(result.status)):\n\(summary)\n\(result.stderr.suffix(2000))")
         let junit = try String(contentsOf: reports.appendingPathComponent("junit.xml"), encoding: .utf8)
