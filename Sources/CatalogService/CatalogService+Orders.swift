@@ -40,6 +40,31 @@ public struct OrderView: Codable, Sendable, Equatable {
     public var order: Order
     /// Sum of the items, excluding VAT.
     public var amount: Decimal
+
+    private enum CodingKeys: String, CodingKey { case id, environment, order, amount }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(environment, forKey: .environment)
+        try c.encode(order, forKey: .order)
+        try c.encode(MoneyAmount(amount, currency: order.items.first?.currency ?? "SEK"), forKey: .amount)
+    }
+
+    public init(id: String, environment: String, order: Order, amount: Decimal) {
+        self.id = id
+        self.environment = environment
+        self.order = order
+        self.amount = amount
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        environment = try c.decode(String.self, forKey: .environment)
+        order = try c.decode(Order.self, forKey: .order)
+        amount = try MoneyAmount.decodeLegacy(c, .amount)
+    }
 }
 
 /// The invoice files for one month.

@@ -74,13 +74,15 @@ public struct InvoiceLine: Sendable, Equatable, Encodable {
     public var unitPrice: Decimal
     /// Excluding VAT, rounded to öre.
     public var amount: Decimal
+    /// The currency of both amounts.
+    public var currency: String = "SEK"
 
     private enum CodingKeys: String, CodingKey {
         case costReference, orderID = "orderId", itemNumber, orderedOn, placedBy, kind, program, version, item
         case quantity, unitPrice, amount
     }
 
-    // Money as strings with two decimals: exact, and the same bytes on every platform.
+    // Money as objects with a two-decimal string: exact, and the same bytes on every platform.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(costReference, forKey: .costReference)
@@ -93,8 +95,8 @@ public struct InvoiceLine: Sendable, Equatable, Encodable {
         try c.encode(version, forKey: .version)
         try c.encode(item, forKey: .item)
         try c.encode(quantity, forKey: .quantity)
-        try c.encode(Money.format(unitPrice), forKey: .unitPrice)
-        try c.encode(Money.format(amount), forKey: .amount)
+        try c.encode(MoneyAmount(unitPrice, currency: currency), forKey: .unitPrice)
+        try c.encode(MoneyAmount(amount, currency: currency), forKey: .amount)
     }
 }
 
@@ -110,6 +112,8 @@ public struct CostReferenceTotal: Sendable, Equatable, Encodable {
     public var vat: Decimal
     /// `net + vat`.
     public var gross: Decimal
+    /// The currency of the three sums.
+    public var currency: String = "SEK"
 
     private enum CodingKeys: String, CodingKey { case costReference, lineCount, net, vat, gross }
 
@@ -117,9 +121,9 @@ public struct CostReferenceTotal: Sendable, Equatable, Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(costReference, forKey: .costReference)
         try c.encode(lineCount, forKey: .lineCount)
-        try c.encode(Money.format(net), forKey: .net)
-        try c.encode(Money.format(vat), forKey: .vat)
-        try c.encode(Money.format(gross), forKey: .gross)
+        try c.encode(MoneyAmount(net, currency: currency), forKey: .net)
+        try c.encode(MoneyAmount(vat, currency: currency), forKey: .vat)
+        try c.encode(MoneyAmount(gross, currency: currency), forKey: .gross)
     }
 }
 
@@ -152,9 +156,9 @@ public struct InvoiceDocument: Sendable, Equatable, Encodable {
         try c.encode(Money.plain(vatRate), forKey: .vatRate)
         try c.encode(lines, forKey: .lines)
         try c.encode(totals, forKey: .totals)
-        try c.encode(Money.format(net), forKey: .net)
-        try c.encode(Money.format(vat), forKey: .vat)
-        try c.encode(Money.format(gross), forKey: .gross)
+        try c.encode(MoneyAmount(net, currency: currency), forKey: .net)
+        try c.encode(MoneyAmount(vat, currency: currency), forKey: .vat)
+        try c.encode(MoneyAmount(gross, currency: currency), forKey: .gross)
     }
 }
 
@@ -191,7 +195,7 @@ public struct InvoiceGenerator: Sendable {
                     costReference: order.costReference.description, orderID: order.id, itemNumber: index + 1,
                     orderedOn: day, placedBy: order.placedBy, kind: item.kind, program: item.program,
                     version: item.version, item: item.description, quantity: item.quantity,
-                    unitPrice: item.unitPrice, amount: Money.rounded(item.amount)))
+                    unitPrice: item.unitPrice, amount: Money.rounded(item.amount), currency: currency))
             }
         }
         return lines.sorted {
@@ -210,7 +214,7 @@ public struct InvoiceGenerator: Sendable {
             let entry = byReference[reference] ?? (0, 0)
             let vat = Money.rounded(entry.net * vatRate)
             return CostReferenceTotal(costReference: reference, lineCount: entry.count, net: entry.net, vat: vat,
-                                      gross: entry.net + vat)
+                                      gross: entry.net + vat, currency: currency)
         }
     }
 

@@ -62,3 +62,43 @@ public enum Money {
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 }
+
+/// An amount of money as every Depot interface writes it: `{"amount": "1485.00", "currency": "SEK"}`, the amount a
+/// decimal string with two places, never a bare number (a JSON number loses öre in many readers).
+public struct MoneyAmount: Sendable, Codable, Equatable, Hashable, CustomStringConvertible {
+    public var amount: Decimal
+    public var currency: String
+
+    public init(_ amount: Decimal, currency: String) {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    public var description: String { "\(Money.format(amount)) \(currency)" }
+
+    private enum CodingKeys: String, CodingKey { case amount, currency }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Money.format(amount), forKey: .amount)
+        try c.encode(currency, forKey: .currency)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try c.decode(String.self, forKey: .amount)
+        let negative = text.hasPrefix("-")
+        guard let value = Money.parse(negative ? String(text.dropFirst()) : text) else {
+            throw DecodingError.dataCorruptedError(forKey: .amount, in: c,
+                debugDescription: "'\(text)' is not an amount; write a decimal string such as \"1485.00\"")
+        }
+        amount = negative ? -value : value
+        currency = try c.decode(String.self, forKey: .currency)
+    }
+
+    /// Reads a money field written either way: the object above, or the bare number stored before it existed.
+    public static func decodeLegacy<K: CodingKey>(_ c: KeyedDecodingContainer<K>, _ key: K) throws -> Decimal {
+        if let money = try? c.decode(MoneyAmount.self, forKey: key) { return money.amount }
+        return try c.decode(Decimal.self, forKey: key)
+    }
+}

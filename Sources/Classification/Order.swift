@@ -119,11 +119,14 @@ public struct OrderItem: Sendable, Codable, Equatable {
     public var isUpdate: Bool?
     /// For a packaging: covered by the monthly quota.
     public var includedInQuota: Bool
+    /// The currency of every amount of the item (the price list's).
+    public var currency: String
 
     /// Builds an item as given; prefer `Order.packaging` and `Order.install`, which price it.
     public init(kind: OrderItemKind, program: String, version: String, quantity: Int, unitPrice: Decimal, amount: Decimal,
                 listPrice: Decimal? = nil, recipients: Recipients = Recipients(), profile: String? = nil, tier: PackagingTier? = nil,
-                isUpdate: Bool? = nil, includedInQuota: Bool = false) {
+                isUpdate: Bool? = nil, includedInQuota: Bool = false, currency: String = "SEK") {
+        self.currency = currency
         self.kind = kind
         self.program = program
         self.version = version
@@ -136,6 +139,44 @@ public struct OrderItem: Sendable, Codable, Equatable {
         self.tier = tier
         self.isUpdate = isUpdate
         self.includedInQuota = includedInQuota
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, program, version, quantity, unitPrice, amount, listPrice, recipients, profile, tier, isUpdate, includedInQuota
+    }
+
+    // Amounts are written as money objects; orders stored before that (bare numbers, SEK) still read.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(program, forKey: .program)
+        try c.encode(version, forKey: .version)
+        try c.encode(quantity, forKey: .quantity)
+        try c.encode(MoneyAmount(unitPrice, currency: currency), forKey: .unitPrice)
+        try c.encode(MoneyAmount(amount, currency: currency), forKey: .amount)
+        try c.encode(MoneyAmount(listPrice, currency: currency), forKey: .listPrice)
+        try c.encode(recipients, forKey: .recipients)
+        try c.encodeIfPresent(profile, forKey: .profile)
+        try c.encodeIfPresent(tier, forKey: .tier)
+        try c.encodeIfPresent(isUpdate, forKey: .isUpdate)
+        try c.encode(includedInQuota, forKey: .includedInQuota)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(OrderItemKind.self, forKey: .kind)
+        program = try c.decode(String.self, forKey: .program)
+        version = try c.decode(String.self, forKey: .version)
+        quantity = try c.decode(Int.self, forKey: .quantity)
+        currency = (try? c.decode(MoneyAmount.self, forKey: .amount))?.currency ?? "SEK"
+        unitPrice = try MoneyAmount.decodeLegacy(c, .unitPrice)
+        amount = try MoneyAmount.decodeLegacy(c, .amount)
+        listPrice = try MoneyAmount.decodeLegacy(c, .listPrice)
+        recipients = try c.decode(Recipients.self, forKey: .recipients)
+        profile = try c.decodeIfPresent(String.self, forKey: .profile)
+        tier = try c.decodeIfPresent(PackagingTier.self, forKey: .tier)
+        isUpdate = try c.decodeIfPresent(Bool.self, forKey: .isUpdate)
+        includedInQuota = try c.decode(Bool.self, forKey: .includedInQuota)
     }
 
     /// The item in words, as it appears on an invoice line.
@@ -186,7 +227,7 @@ public struct Order: Sendable, Codable, Equatable {
                                  program: ProgramVersion, tier: PackagingTier, isUpdate: Bool, price: Price) -> Order {
         let item = OrderItem(kind: .packaging, program: program.program, version: program.version, quantity: 1,
                              unitPrice: price.amount, amount: price.amount, listPrice: price.unitPrice, tier: tier, isUpdate: isUpdate,
-                             includedInQuota: price.includedInQuota)
+                             includedInQuota: price.includedInQuota, currency: price.currency)
         return Order(id: id, placedAt: placedAt, costReference: costReference, placedBy: placedBy, items: [item])
     }
 
@@ -226,7 +267,8 @@ public struct Order: Sendable, Codable, Equatable {
         var items: [OrderItem] = []
         for (program, profile) in wanted where seen.insert(program).inserted {
             items.append(OrderItem(kind: .install, program: program.program, version: program.version, quantity: quantity,
-                                   unitPrice: price.unitPrice, amount: price.amount, recipients: recipients, profile: profile))
+                                   unitPrice: price.unitPrice, amount: price.amount, recipients: recipients, profile: profile,
+                                   currency: price.currency))
         }
         return Order(id: id, placedAt: placedAt, costReference: costReference, placedBy: placedBy, items: items)
     }

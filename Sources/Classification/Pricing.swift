@@ -30,6 +30,38 @@ public struct Price: Sendable, Codable, Equatable {
         self.quantity = quantity
         self.priceListEffectiveFrom = priceListEffectiveFrom
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case amount, currency, vatRate, includedInQuota, unitPrice, quantity, priceListEffectiveFrom
+    }
+
+    // Amounts are written as money objects; prices stored before that (bare numbers) still read.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(MoneyAmount(amount, currency: currency), forKey: .amount)
+        try c.encode(currency, forKey: .currency)
+        try c.encode(Money.plain(vatRate), forKey: .vatRate)
+        try c.encode(includedInQuota, forKey: .includedInQuota)
+        try c.encode(MoneyAmount(unitPrice, currency: currency), forKey: .unitPrice)
+        try c.encode(quantity, forKey: .quantity)
+        try c.encode(priceListEffectiveFrom, forKey: .priceListEffectiveFrom)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        currency = try c.decode(String.self, forKey: .currency)
+        amount = try MoneyAmount.decodeLegacy(c, .amount)
+        // A rate is a decimal string like the invoice's ("0.25"); older stored prices have a number.
+        if let text = try? c.decode(String.self, forKey: .vatRate), let rate = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) {
+            vatRate = rate
+        } else {
+            vatRate = try c.decode(Decimal.self, forKey: .vatRate)
+        }
+        includedInQuota = try c.decode(Bool.self, forKey: .includedInQuota)
+        unitPrice = try MoneyAmount.decodeLegacy(c, .unitPrice)
+        quantity = try c.decode(Int.self, forKey: .quantity)
+        priceListEffectiveFrom = try c.decode(CalendarDate.self, forKey: .priceListEffectiveFrom)
+    }
 }
 
 /// One packaging as the monthly quota counts it.

@@ -67,9 +67,8 @@ public struct OutputOptions: ParsableArguments {
 /// Writing to the terminal: JSON pretty and sorted, text as aligned tables.
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        // The API's encoder, pretty: `depot X --json` prints what the matching route returns.
+        print(String(decoding: try DepotJSON.encoder(pretty: true).encode(value), as: UTF8.self))
     }
 
     static func table(_ header: [String], _ rows: [[String]]) {

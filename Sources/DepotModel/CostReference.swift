@@ -33,6 +33,28 @@ public struct CostReference: Sendable, Codable, Equatable, Hashable, CustomStrin
         }
     }
 
+    // One shape everywhere (orders, quotes, invoices, reports): the string as written, "140:52120" or "ref:TEXT".
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    private enum LegacyKeys: String, CodingKey { case kind, administration, costBearer, reference }
+
+    /// Reads the string, or the object that orders stored before the string was the one shape.
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            try self.init(parsing: text)
+            return
+        }
+        let c = try decoder.container(keyedBy: LegacyKeys.self)
+        switch try c.decode(Kind.self, forKey: .kind) {
+        case .company: try self.init(parsing: "ref:" + (try c.decode(String.self, forKey: .reference)))
+        case .administration:
+            try self.init(parsing: try c.decode(String.self, forKey: .administration) + ":" + (try c.decode(String.self, forKey: .costBearer)))
+        }
+    }
+
     static func invalid(_ text: String) -> DepotFailure {
         DepotFailure(.invalidInput, code: "cost-ref.invalid",
             "'\(text)' is not a cost reference; write ADMIN:IKB (administration number, then cost bearer, e.g. 140:52120) or ref:TEXT for a city company")

@@ -50,9 +50,11 @@ public struct InstallerFacts: Sendable, Codable, Equatable {
         self.windows = windows
     }
 
+    // Depot's own keys spell `licence`; facts stored before that used `declaredLicense`/`licenseFiles` and still read.
     private enum CodingKeys: String, CodingKey {
         case sha256, size, format, installerType, name, version, publisher, platforms, architectures
-        case declaredLicense, licenseFiles, entryCount, uncompressedSize, warnings, windows
+        case declaredLicense = "declaredLicence", licenseFiles = "licenceFiles", entryCount, uncompressedSize, warnings, windows
+        case legacyDeclaredLicense = "declaredLicense", legacyLicenseFiles = "licenseFiles"
     }
 
     // Written by hand so that unknown facts are explicit `null`s rather than missing keys.
@@ -73,6 +75,27 @@ public struct InstallerFacts: Sendable, Codable, Equatable {
         try c.encode(uncompressedSize, forKey: .uncompressedSize)
         try c.encode(warnings, forKey: .warnings)
         try c.encodeIfPresent(windows, forKey: .windows)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sha256 = try c.decode(String.self, forKey: .sha256)
+        size = try c.decode(Int64.self, forKey: .size)
+        format = try c.decode(String.self, forKey: .format)
+        installerType = try c.decodeIfPresent(String.self, forKey: .installerType)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        version = try c.decodeIfPresent(String.self, forKey: .version)
+        publisher = try c.decodeIfPresent(String.self, forKey: .publisher)
+        platforms = try c.decodeIfPresent([String].self, forKey: .platforms) ?? []
+        architectures = try c.decodeIfPresent([String].self, forKey: .architectures) ?? []
+        declaredLicense = try c.decodeIfPresent(String.self, forKey: .declaredLicense)
+            ?? c.decodeIfPresent(String.self, forKey: .legacyDeclaredLicense)
+        licenseFiles = try c.decodeIfPresent([String].self, forKey: .licenseFiles)
+            ?? c.decodeIfPresent([String].self, forKey: .legacyLicenseFiles) ?? []
+        entryCount = try c.decodeIfPresent(Int.self, forKey: .entryCount)
+        uncompressedSize = try c.decodeIfPresent(Int64.self, forKey: .uncompressedSize)
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        windows = try c.decodeIfPresent(WindowsFacts.self, forKey: .windows)
     }
 }
 

@@ -52,11 +52,7 @@ public struct ErrorBody: Codable, Sendable {
 
 /// JSON bodies written the same way everywhere: sorted keys, so responses are stable and diffable.
 enum JSONResponse {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let encoder = DepotJSON.encoder()
 
     static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try encoder.encode(value)

@@ -70,11 +70,7 @@ struct EduErrorMiddleware: RouterMiddleware {
 
 /// Responses written the same way everywhere.
 enum EduResponse {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    static let encoder = DepotJSON.encoder()
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)

@@ -155,7 +155,7 @@ struct InvoiceTests {
         }
     }
 
-    @Test("JSON: lines, totals per cost reference, and money as exact two-decimal strings")
+    @Test("JSON: lines, totals per cost reference, and money as {amount: two-decimal string, currency} objects")
     func json() throws {
         let document = month.generator.document(orders: month.orders, period: month.march)
         let data = try month.generator.json(document)
@@ -163,15 +163,15 @@ struct InvoiceTests {
         #expect(object["period"] as? String == "2026-03")
         #expect(object["currency"] as? String == "SEK")
         #expect(object["vatRate"] as? String == "0.25")
-        #expect(object["net"] as? String == "20964.00")
+        #expect(object["net"] as? [String: String] == ["amount": "20964.00", "currency": "SEK"])
         let lines = try #require(object["lines"] as? [[String: Any]])
         #expect(lines.count == 7)
         #expect(lines.first?["costReference"] as? String == "140:52120")
-        #expect(lines.first?["amount"] as? String == "0.00")
+        #expect(lines.first?["amount"] as? [String: String] == ["amount": "0.00", "currency": "SEK"])
         #expect(lines.dropFirst().first?["quantity"] as? Int == 30)
         let totals = try #require(object["totals"] as? [[String: Any]])
         #expect(totals.map { $0["costReference"] as? String } == ["140:52120", "310:A7", "ref:Stadshus AB/IT"])
-        #expect(totals.last?["gross"] as? String == "742.50")
+        #expect(totals.last?["gross"] as? [String: String] == ["amount": "742.50", "currency": "SEK"])
     }
 
     @Test("UBL: one PEPPOL BIS 3 invoice per cost reference that owes, mandatory elements present, lines sum to totals")

@@ -23,6 +23,9 @@ import Testing
         let created = try HTTPExchange.request("POST", base + "/submissions?filename=hello.deb&cost-ref=140:52120",
                                                token: admin, bodyFile: deb.path)
         #expect(created.status == 201, "\(created.body)")
+        let order = try dir.write("order.json", #"{"programs": ["mozilla-firefox"], "devices": ["pc-1"], "costReference": "140:52120"}"#)
+        let placed = try HTTPExchange.request("POST", base + "/orders", token: admin, bodyFile: order.path)
+        #expect(placed.status == 201, "\(placed.body)")
 
         let reports = dir.url.appendingPathComponent("reports")
         let result = try Tools.run(schemathesis, [

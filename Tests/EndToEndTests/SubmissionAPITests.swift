@@ -35,7 +35,7 @@ import Testing
         #expect(body["state"] as? String == "inspected")
         #expect(body["fileName"] as? String == "hello.deb")
         let facts = try #require(body["facts"] as? [String: Any])
-        #expect(facts["declaredLicense"] as? String == "GPL-3.0-or-later")
+        #expect(facts["declaredLicence"] as? String == "GPL-3.0-or-later")
         #expect(facts.keys.contains("publisher") && facts["uncompressedSize"] != nil)
 
         let again = try HTTPExchange.request("POST", url, token: pat, bodyFile: deb.path)

@@ -72,7 +72,7 @@ struct SinglePassTests {
         let facts = try f.inspect("mystery.bin")
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(facts)) as? [String: Any]
         for key in ["sha256", "size", "format", "installerType", "name", "version", "publisher", "platforms",
-                    "architectures", "declaredLicense", "licenseFiles", "entryCount", "uncompressedSize", "warnings"] {
+                    "architectures", "declaredLicence", "licenceFiles", "entryCount", "uncompressedSize", "warnings"] {
             #expect(object?.keys.contains(key) == true, "missing \(key)")
         }
         #expect(object?["name"] is NSNull)
