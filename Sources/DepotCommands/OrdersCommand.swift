@@ -53,7 +53,7 @@ struct OrdersCommand: AsyncParsableCommand {
     static func run(home: HomeOptions, actor: ActorOptions, output: OutputOptions, order: OrderOptions, place: Bool) async throws {
         let service = try home.service()
         let request = try order.request()
-        let user = try await actor.actor(service)
+        let user = place ? try await actor.actor(service) : try await actor.reader(service)
         let view = place ? try await service.placeOrder(request, by: user) : try await service.quoteOrder(request, by: user)
         if output.json { return try Output.json(view) }
         OrdersCommand.print(view)
@@ -87,7 +87,7 @@ struct OrdersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let orders = try await service.orders(by: try await actor.actor(service))
+            let orders = try await service.orders(by: try await actor.reader(service))
             if output.json { return try Output.json(orders) }
             Output.table(["ORDER", "PLACED BY", "COST REF", "ENV", "ITEMS", "AMOUNT (SEK)"], orders.map {
                 [$0.id, $0.order.placedBy, $0.order.costReference.description, $0.environment, String($0.order.items.count), Money.format($0.amount)]
@@ -117,7 +117,7 @@ struct InvoicesCommand: AsyncParsableCommand {
             let service = try home.service()
             let parties = InvoiceParties(supplier: InvoiceParty(name: supplierName, organisationNumber: supplierOrg),
                                          customer: InvoiceParty(name: customerName, organisationNumber: customerOrg))
-            let result = try await service.invoices(period: period, format: format, parties: parties, by: try await actor.actor(service))
+            let result = try await service.invoices(period: period, format: format, parties: parties, by: try await actor.reader(service))
             if format != "ubl" {
                 FileHandle.standardOutput.write(result.files.first?.data ?? Data())
                 return

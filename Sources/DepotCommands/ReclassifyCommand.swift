@@ -59,7 +59,7 @@ struct ReclassifyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let list = try await service.reclassifications(by: try await actor.actor(service))
+            let list = try await service.reclassifications(by: try await actor.reader(service))
             if output.json { return try Output.json(list) }
             list.forEach(ReclassifyCommand.print)
         }

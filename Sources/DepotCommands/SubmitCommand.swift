@@ -69,7 +69,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let list = try await service.submissions(state: state, by: try await actor.actor(service))
+            let list = try await service.submissions(state: state, by: try await actor.reader(service))
             if output.json { return try Output.json(list) }
             Output.table(["ID", "STATE", "PROGRAM", "VERSION", "FILE", "SUBMITTER", "AT"], list.map {
                 [String($0.id), $0.state, $0.program ?? "-", $0.version ?? "-", $0.fileName, $0.submitter, $0.submittedAt]
@@ -87,7 +87,7 @@ struct SubmissionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try home.service()
-            let s = try await service.submission(id: id, by: try await actor.actor(service))
+            let s = try await service.submission(id: id, by: try await actor.reader(service))
             if output.json { return try Output.json(s) }
             print("Submission \(s.id): \(s.state), \(s.fileName), by \(s.submitter) at \(s.submittedAt)")
             if let cost = s.costReference { print("cost reference   \(cost)") }

@@ -62,8 +62,11 @@ struct UpstreamCommand: AsyncParsableCommand {
 }
 
 extension ActorOptions {
-    /// For read-only commands: `--as` when given, else the catalog host's operator reading as an auditor would.
+    /// For read-only commands: `--as` when given (their role then limits what they see), else the catalog host's
+    /// operator, who may read everything. The local CLI trusts whoever can open the store; separation of duties is
+    /// enforced on writes, which always name the actor, and in the API and the portal, where every request carries a
+    /// user's token. Only read use cases take this user, so its role never writes.
     func reader(_ service: CatalogService) async throws -> DepotUser {
-        name == nil ? DepotUser(name: "cli", role: .auditor) : try await actor(service)
+        name == nil ? DepotUser(name: "cli", role: .admin) : try await actor(service)
     }
 }

@@ -1,6 +1,6 @@
 /// "Did you mean …?" by edit distance, so a typo points at the intended word.
-enum Suggestion {
-    static func nearest(to word: String, in candidates: [String]) -> String? {
+public enum Suggestion {
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
         let target = Array(word.lowercased())
         guard !target.isEmpty, target.count <= 64 else { return nil }
         var best: (String, Int)?

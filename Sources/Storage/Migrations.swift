@@ -401,6 +401,20 @@ extension AppDatabase {
                 t.uniqueKey(["tier", "sha256"])
             }
         }
+        // Accounts that end: tokens are revoked one by one and remember their last use; a user can be disabled; each
+        // user has a private calendar-feed secret (shown in the portal's Subscribe link, so kept as it is, like the
+        // private iCalendar addresses of mail services; it reads the schedule only and is reset with one command).
+        migrator.registerMigration("v12-contract-accounts") { db in
+            try db.alter(table: "apiToken") { t in
+                t.add(column: "lastUsedAt", .text)
+                t.add(column: "revokedAt", .text)
+            }
+            try db.alter(table: "user") { t in
+                t.add(column: "disabledAt", .text)
+                t.add(column: "calendarSecret", .text)
+            }
+            try db.create(index: "user_on_calendarSecret", on: "user", columns: ["calendarSecret"], unique: true)
+        }
         return migrator
     }
 }

@@ -115,17 +115,25 @@ public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, Mutable
     public var role: Role
     public var school: String?
     public var createdAt: String
+    /// Set while the user is disabled: their tokens, portal sessions and calendar feed stop working.
+    public var disabledAt: String?
+    /// The secret of the user's private calendar-feed URL, nil until first asked for.
+    public var calendarSecret: String?
 
     public enum Columns {
         public static let name = Column(CodingKeys.name)
+        public static let calendarSecret = Column(CodingKeys.calendarSecret)
     }
 
-    public init(id: Int64? = nil, name: String, role: Role, school: String?, createdAt: String) {
+    public init(id: Int64? = nil, name: String, role: Role, school: String?, createdAt: String, disabledAt: String? = nil,
+                calendarSecret: String? = nil) {
         self.id = id
         self.name = name
         self.role = role
         self.school = school
         self.createdAt = createdAt
+        self.disabledAt = disabledAt
+        self.calendarSecret = calendarSecret
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -140,16 +148,22 @@ public struct APITokenRecord: Codable, Sendable, FetchableRecord, MutablePersist
     public var userId: Int64
     public var tokenHash: String
     public var createdAt: String
+    public var lastUsedAt: String?
+    /// Set once the token is revoked; it never works again.
+    public var revokedAt: String?
 
     public enum Columns {
         public static let tokenHash = Column(CodingKeys.tokenHash)
+        public static let userId = Column(CodingKeys.userId)
     }
 
-    public init(id: Int64? = nil, userId: Int64, tokenHash: String, createdAt: String) {
+    public init(id: Int64? = nil, userId: Int64, tokenHash: String, createdAt: String, lastUsedAt: String? = nil, revokedAt: String? = nil) {
         self.id = id
         self.userId = userId
         self.tokenHash = tokenHash
         self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -159,13 +159,20 @@ func makeService(_ dir: TemporaryDirectory) throws -> CatalogService {
         await #expect(throws: ServiceError.self) { _ = try await service.authenticate(token: admin.token + "x") }
     }
 
-    @Test func schoolAdminsNeedASchoolAndOthersMustNotHaveOne() async throws {
+    @Test func schoolAdminsNeedAKnownSchoolAndOthersMustNotHaveOne() async throws {
         let dir = try TemporaryDirectory()
-        let service = try makeService(dir)
+        let service = try makeService(dir).applying(try CatalogService.loadPolicies(from: repositoryPolicies))
         await #expect { _ = try await service.addUser(name: "sam", role: .schoolAdmin, school: nil, by: .system) }
             throws: { "\($0)".contains("add --school ID") }
         await #expect { _ = try await service.addUser(name: "pia", role: .finance, school: "s1", by: .system) }
             throws: { "\($0)".contains("only a school-admin is scoped") }
+        await #expect { _ = try await service.addUser(name: "sam", role: .schoolAdmin, school: "skarpnack", by: .system) }
+            throws: { "\($0)".contains("no schools are known yet") }
+        _ = try await service.addSchool(id: "skarpnack", name: "Skarpnäcksskolan", by: .system)
+        _ = try await service.addSchool(id: "enskede", name: "Enskede skola", by: .system)
+        // A typo names the closest known school instead of creating a school-admin for a school that does not exist.
+        await #expect { _ = try await service.addUser(name: "sam", role: .schoolAdmin, school: "skarpnak", by: .system) }
+            throws: { "\($0)".contains("there is no school 'skarpnak'; did you mean 'skarpnack'?") }
         let sam = try await service.addUser(name: "sam", role: .schoolAdmin, school: "skarpnack", by: .system)
         #expect(sam.user.school == "skarpnack")
     }

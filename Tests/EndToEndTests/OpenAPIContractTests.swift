@@ -46,7 +46,7 @@ import Testing
         let home = dir.url.appendingPathComponent("home").path
         _ = try DepotBinary.run(["init", "--home", home])
         let issued = try DepotBinary.run(["users", "token", "admin", "--as", "admin", "--home", home]).stdout
-        let admin = try #require(issued.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let admin = try #require(issued.split(whereSeparator: \.isWhitespace).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .first { $0.hasPrefix("dpt_") }, "no token in: \(issued)")
         let server = try RunningServer(arguments: ["serve", "--home", home])
         defer { server.stop() }

@@ -19,6 +19,8 @@ final class PortalFixture: @unchecked Sendable {
         dir = try TemporaryDirectory("depot-portal")
         home = dir.url.appendingPathComponent("home").path
         _ = try DepotBinary.run(["init", "--home", home])
+        let school = try DepotBinary.run(["edu", "schools", "add", "hagaskolan", "--name", "Hagaskolan", "--home", home, "--as", "admin"])
+        #expect(school.succeeded, "\(school.stderr)")
         for user in Self.users {
             var arguments = ["users", "add", user.name, "--role", user.role, "--home", home, "--as", "admin", "--json"]
             if let school = user.school { arguments += ["--school", school] }

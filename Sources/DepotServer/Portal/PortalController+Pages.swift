@@ -35,6 +35,24 @@ extension PortalController {
         }
     }
 
+    /// The private calendar feed: `/calendar/SECRET.ics`, a plain GET with no headers, as calendar apps subscribe
+    /// (the secret in the URL is the user's own, read-only, and ends with `depot users calendar-reset NAME` or when
+    /// the user is disabled).
+    func addCalendarFeedRoute(to router: Router<DepotRequestContext>) {
+        router.get("calendar/:feed") { _, context in
+            let feed = context.parameters.get("feed") ?? ""
+            let secret = feed.hasSuffix(".ics") ? String(feed.dropLast(4)) : feed
+            guard let user = try await service.calendarFeedUser(secret: secret) else {
+                throw APIError(status: .notFound, code: "calendar.feed",
+                    "this calendar address is not known or was reset; copy the current one from the portal's calendar page")
+            }
+            let calendar = try await service.scheduleCalendar(by: user)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/calendar; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: calendar)))
+        }
+    }
+
     func addSchoolRoutes(to router: Router<DepotRequestContext>) {
         router.get("portal/school") { request, _ in
             await page(request, needs: .placeOrders) { portal in try await schoolPage(request, portal) }
@@ -65,6 +83,7 @@ extension PortalController {
         let s = portal.strings
         let user = portal.user!
         let plan = try await service.schedulePlan(by: user)
+        let feed = try await service.calendarFeedSecret(for: user)
         let rows = plan.waves.map {
             WaveRow(program: $0.program, version: $0.version, ring: $0.ring, window: $0.window, start: $0.localStart,
                     end: $0.localEnd, flags: $0.flags.map(\.message))
@@ -98,7 +117,7 @@ extension PortalController {
                 """
         }
         return html(portal, title: s["calendar.title"], """
-            <p><a href="/api/v1/schedule.ics">\(s["calendar.subscribe"])</a> (\(plan.timeZone)) – \(s["calendar.subscribeHint"])
+            <p><a href="/calendar/\(feed).ics">\(s["calendar.subscribe"])</a> (\(plan.timeZone)) – \(s["calendar.subscribeHint"])
             · <a href="/portal/calendar.ics" download>\(s["calendar.download"])</a></p>
             <h2>\(s["calendar.waves"])</h2>
             \(waves)

@@ -30,6 +30,7 @@ struct PortalController {
         addReviewRoutes(to: router)
         addTestRoutes(to: router)
         addCalendarRoutes(to: router)
+        addCalendarFeedRoute(to: router)
         addSchoolRoutes(to: router)
         addInvoiceRoutes(to: router)
     }
