@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "DepotTestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "DepotCrypto", "DepotTestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "DepotTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "DepotTestSupport"]),
+        .testTarget(name: "CatalogServiceTests", dependencies: ["CatalogService", "Storage", "DepotTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["DepotTestSupport"], exclude: ["browser"]),
         .testTarget(name: "EduServerTests", dependencies: [
             "EduServer", "Signing", "Whitelist", "DepotTestSupport", "DepotCrypto", "DepotModel", "DepotPolicy",

@@ -169,12 +169,13 @@ extension CatalogService {
             // The whole file was read: keep it as evidence, never to be published.
             if let existing = try await submission(sha256: sha256) {
                 blobs.discard(temporary)
-                return SubmitResult(submission: existing, created: false)
+                return try Self.resubmission(existing)
             }
             let size = (try? FileManager.default.attributesOfItem(atPath: temporary.path)[.size] as? Int64) ?? nil
             try blobs.adopt(temporary, sha256: sha256)
-            let view = try await quarantine(sha256: sha256, size: size ?? 0, fileName: fileName, reason: error.message,
-                                            costReference: costReference, by: actor)
+            let (view, created) = try await quarantine(sha256: sha256, size: size ?? 0, fileName: fileName, reason: error.message,
+                                                       costReference: costReference, by: actor)
+            guard created else { return try Self.resubmission(view) }
             throw ServiceError(.refused, code: error.code,
                 "\(error.message) — kept as submission \(view.id) in state quarantined; it will never be published")
         } catch {
@@ -183,7 +184,7 @@ extension CatalogService {
         }
         if let existing = try await submission(sha256: facts.sha256) {
             blobs.discard(temporary)
-            return SubmitResult(submission: existing, created: false)
+            return try Self.resubmission(existing)
         }
         guard let slug = overrides.program.map(Self.slug) ?? facts.name.map(Self.slug), !slug.isEmpty else {
             blobs.discard(temporary)
@@ -195,10 +196,16 @@ extension CatalogService {
             throw ServiceError(.refused, code: "submit.version-unknown",
                 "could not tell which version of \(slug) \(fileName) installs; pass --version V (or ?version= in the API)")
         }
+        CrashPoint.reach("intake.inspected")
         try blobs.adopt(temporary, sha256: facts.sha256)
         let stamp = nowString
         let at = now
-        let view = try await database.writer.write { db -> SubmissionView in
+        let (view, created) = try await database.writer.write { db -> (SubmissionView, Bool) in
+            // A parallel submission of the same bytes may have committed since the check above: one submission,
+            // and the same answer a sequential resubmission gets.
+            if let existing = try SubmissionRecord.filter(SubmissionRecord.Columns.sha256 == facts.sha256).fetchOne(db) {
+                return (try Self.view(db, existing), false)
+            }
             var program = try ProgramRecord.filter(ProgramRecord.Columns.slug == slug).fetchOne(db)
             if program == nil {
                 guard let publisher = overrides.publisher ?? facts.publisher else {
@@ -267,16 +274,21 @@ extension CatalogService {
             let view = try Self.view(db, submission)
             try AuditLog.append(db, at: at, actor: actor.name, action: "submission.create", subject: "submission:\(submission.id!)",
                                 before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(AuditedSubmission(view)))
-            return view
+            return (view, true)
         }
+        guard created else { return try Self.resubmission(view) }
+        CrashPoint.reach("intake.recorded")
         return SubmitResult(submission: view, created: true)
     }
 
     private func quarantine(sha256: String, size: Int64, fileName: String, reason: String,
-                            costReference: CostReference?, by actor: DepotUser) async throws -> SubmissionView {
+                            costReference: CostReference?, by actor: DepotUser) async throws -> (SubmissionView, Bool) {
         let stamp = nowString
         let at = now
         return try await database.writer.write { db in
+            if let existing = try SubmissionRecord.filter(SubmissionRecord.Columns.sha256 == sha256).fetchOne(db) {
+                return (try Self.view(db, existing), false)
+            }
             var submission = SubmissionRecord(
                 sha256: sha256, fileName: fileName, size: size, submitter: actor.name, submittedAt: stamp, facts: nil,
                 error: reason, quarantined: true, costReference: costReference?.description, packageVersionId: nil)
@@ -284,7 +296,7 @@ extension CatalogService {
             let view = try Self.view(db, submission)
             try AuditLog.append(db, at: at, actor: actor.name, action: "submission.quarantine", subject: "submission:\(submission.id!)",
                                 before: Snapshot.json(["state": PackageState.submitted.rawValue]), after: Snapshot.json(AuditedSubmission(view)))
-            return view
+            return (view, true)
         }
     }
 
@@ -311,6 +323,15 @@ extension CatalogService {
             return catalogued
         }
         return nil
+    }
+
+    /// The answer to bytes already submitted: the existing submission, or, when it was quarantined, the original
+    /// refusal again (so a script resubmitting a refused installer never sees success).
+    static func resubmission(_ existing: SubmissionView) throws -> SubmitResult {
+        guard existing.state == "quarantined" else { return SubmitResult(submission: existing, created: false) }
+        throw ServiceError(.refused, code: "submit.quarantined",
+            "\(existing.error ?? "this installer was refused") — these bytes are already kept as submission \(existing.id) "
+            + "in state quarantined; they will never be published")
     }
 
     func submission(sha256: String) async throws -> SubmissionView? {

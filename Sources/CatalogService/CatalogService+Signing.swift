@@ -173,8 +173,8 @@ extension CatalogService {
             throw ServiceError(.invalidInput, code: "file.unreadable", "\(file.path) cannot be read; check its permissions")
         }
         defer { try? input.close() }
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let output = FileHandle(forWritingAtPath: temporary.path) else {
+        // The blob store created and locked the file: open it rather than replace it.
+        guard let output = FileHandle(forWritingAtPath: temporary.path) else {
             throw ServiceError(.internal, code: "evidence.write", "cannot write into \(blobs.incoming.path); check the depot home")
         }
         let hasher = SHA256Hasher()
@@ -352,7 +352,12 @@ extension CatalogService {
         let stamp = nowString
         let expires = at.addingTimeInterval(Double(policy.catalogExpiryDays) * 86_400)
 
-        return try await database.writer.write { db in
+        // One publisher at a time per folder: two runs switching the same links could leave the older current.
+        let lock = try PublicationLock(directory)
+        defer { lock.release() }
+
+        // 1. The version number is committed before any file carries it.
+        let plan = try await database.writer.write { db -> CatalogPublicationPlan in
             let listed = try Self.publishableVersions(db, blobs: blobs)
             let packages = listed.map(\.package)
             let digest = SHA256Hasher.hex(try JSONValue(encoding: packages).canonicalBytes)
@@ -361,23 +366,41 @@ extension CatalogService {
             if refresh, fresh, let last {
                 let catalog = directory.appendingPathComponent(Publication.catalogFile)
                 let bytes = try? Data(contentsOf: catalog)
-                return PublicationSummary(action: "unchanged", version: last.version, directory: directory.path,
-                                          packages: last.packages, issued: last.issued, expires: last.expires, newlyPublished: [],
-                                          catalogSha256: bytes.map { SHA256Hasher.hex(Array($0)) })
+                return .unchanged(PublicationSummary(action: "unchanged", version: last.version, directory: directory.path,
+                                                     packages: last.packages, issued: last.issued, expires: last.expires, newlyPublished: [],
+                                                     catalogSha256: bytes.map { SHA256Hasher.hex(Array($0)) }))
             }
-            let version = (last?.version ?? 0) + 1
-            let writer = PublicationWriter(directory: directory, signer: signer, root: root)
-            for entry in listed {
-                let blob = blobs.url(for: entry.package.sha256)
-                let signature = try Data(contentsOf: Self.signatureURL(blob))
-                try writer.addPackage(blob: blob, signature: Array(signature), entry: entry.package)
-            }
-            let bytes = try writer.writeCatalog(packages: packages, version: version, issued: at, expires: expires)
-            try Self.removeUnlisted(in: directory, keeping: Set(packages.map(\.sha256)))
+            return .publish(CatalogPublicationPlan.Reserved(
+                listed: listed, digest: digest, last: last, unchanged: unchanged,
+                version: try PublicationRecord.reserveVersion(db, kind: "catalog")))
+        }
+        let reserved: CatalogPublicationPlan.Reserved
+        switch plan {
+        case .unchanged(let summary): return summary
+        case .publish(let value): reserved = value
+        }
+        let (listed, digest, last, unchanged, version) = (reserved.listed, reserved.digest, reserved.last, reserved.unchanged,
+                                                          reserved.version)
+        CrashPoint.reach("publish.reserved")
 
+        // 2. The new publication is written completely beside the current one, then made current by one rename.
+        let packages = listed.map(\.package)
+        let writer = PublicationWriter(directory: directory, signer: signer, root: root)
+        for entry in listed {
+            let blob = blobs.url(for: entry.package.sha256)
+            let signature = try Data(contentsOf: Self.signatureURL(blob))
+            try writer.addPackage(blob: blob, signature: Array(signature), entry: entry.package)
+        }
+        let bytes = try writer.prepareCatalog(packages: packages, version: version, issued: at, expires: expires)
+        try writer.commit(version: version)
+        CrashPoint.reach("publish.switched")
+        try Self.removeUnlisted(in: directory, keeping: Set(packages.map(\.sha256)))
+
+        // 3. The database records what is now current.
+        return try await database.writer.write { db in
             var newly: [String] = []
-            for entry in listed where entry.record.state == .signed {
-                var record = entry.record
+            for entry in listed {
+                guard var record = try PackageVersionRecord.fetchOne(db, key: entry.record.id), record.state == .signed else { continue }
                 record.state = .published
                 record.updatedAt = stamp
                 try record.update(db)
@@ -456,4 +479,36 @@ extension CatalogService {
             try? FileManager.default.removeItem(at: packages.appendingPathComponent(name))
         }
     }
+}
+
+/// An exclusive `flock` on `<folder>/.publish.lock` for the length of one publication run; the kernel drops it when
+/// the process dies, so a killed publisher never blocks the next one.
+struct PublicationLock {
+    private let descriptor: Int32
+
+    init(_ directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(".publish.lock").path
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ServiceError(.internal, code: "publish.lock", "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+    }
+
+    func release() { close(descriptor) }
+}
+
+/// What the first, short transaction of a catalog publication decided: nothing to write, or a reserved version.
+enum CatalogPublicationPlan {
+    struct Reserved {
+        let listed: [(record: PackageVersionRecord, package: PublishedPackage)]
+        let digest: String
+        let last: PublicationRecord?
+        let unchanged: Bool
+        let version: Int
+    }
+
+    case unchanged(PublicationSummary)
+    case publish(Reserved)
 }

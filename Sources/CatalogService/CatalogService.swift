@@ -40,6 +40,11 @@ public struct CatalogService: Sendable {
             throw ServiceError(.internal, code: "home.create",
                 "could not create the depot home at \(home.root.path): \(error.localizedDescription); choose another with --home DIR or DEPOT_HOME")
         }
+        // What uploads and submissions killed part-way left in incoming/ goes now; live uploads hold a lock.
+        let swept = BlobStore(home: home).sweepIncoming()
+        if swept.files > 0 {
+            logger.notice("removed \(swept.files) unfinished upload(s), \(swept.bytes) bytes, from \(home.incoming.path)")
+        }
         return CatalogService(home: home, database: try AppDatabase.open(at: home.database), clock: clock, logger: logger)
     }
 

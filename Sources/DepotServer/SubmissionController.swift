@@ -49,8 +49,8 @@ struct SubmissionController {
                 "the installer is \(declared) bytes; the intake limit is \(limit) bytes (Policies/intake.yaml maxInstallerBytes)")
         }
         let temporary = service.uploadTemporaryFile()
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temporary) else {
+        // The file exists already, created and locked by the blob store: open it, never replace it.
+        guard let handle = try? FileHandle(forWritingTo: temporary) else {
             throw APIError(status: .internalServerError, code: "upload.store", "the server could not store the upload")
         }
         var received: Int64 = 0

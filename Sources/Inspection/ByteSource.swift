@@ -47,17 +47,14 @@ final class ByteSource {
         self.fd = fd
         self.size = size
         if let copyTo {
-            let copyFD = open(copyTo, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            let copyFD = open(copyTo, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             if copyFD < 0 {
                 let detail = Self.errnoText()
                 close(fd)
                 throw InspectionError(.internal, code: "inspect.copy-failed",
                                       "cannot create the copy '\(copyTo)' of installer '\(path)': \(detail)")
             }
-            #if os(Linux)
-            // Reserving the blocks up front spares the file system growing the copy a block at a time.
-            if size > 0 { _ = posix_fallocate(copyFD, 0, off_t(size)) }
-            #endif
+            // No preallocation to the full size: a copy cut short by a crash must hold only what was written.
             copy = CopyWriter(fd: copyFD, ringSize: CopyWriter.ringSize, installer: path)
         }
         blocks = (0..<(copyTo == nil ? 1 : CopyWriter.ringSize)).map { _ in
@@ -122,6 +119,7 @@ final class ByteSource {
         }
         hasher.update(chunk)
         copy?.submit(current, chunk)
+        if copy != nil && position > Int64(Self.blockSize) { CrashPoint.reach("intake.copying") }
         report(force: finished)
         return chunk
     }

@@ -129,21 +129,78 @@ public struct PublicationWriter: Sendable {
         }
     }
 
-    /// Signs and writes `catalog.json`, `catalog.json.p7s` and `root.pem`; returns the catalog bytes.
+    /// Signs and writes `catalog.json`, `catalog.json.p7s` and `root.pem` and makes them current at once
+    /// (`prepareCatalog`, then `commit`); returns the catalog bytes.
     @discardableResult
     public func writeCatalog(packages: [PublishedPackage], extra: [String: JSONValue] = [:], version: Int,
+                             issued: Date, expires: Date) throws -> [UInt8] {
+        let bytes = try prepareCatalog(packages: packages, extra: extra, version: version, issued: issued, expires: expires)
+        try commit(version: version)
+        return bytes
+    }
+
+    /// Signs `catalog.json` and writes it with `catalog.json.p7s` and `root.pem` into a folder of their own,
+    /// `.versions/<version>`, beside the current one; `commit` then makes it current. Returns the catalog bytes.
+    @discardableResult
+    public func prepareCatalog(packages: [PublishedPackage], extra: [String: JSONValue] = [:], version: Int,
                              issued: Date, expires: Date) throws -> [UInt8] {
         var payload = extra
         payload["packages"] = try JSONValue(encoding: packages)
         let bytes = try SignedDocument.sign(payload: payload, type: Publication.catalogType, version: version,
                                             issued: issued, expires: expires, with: signer)
         let cms = try signer.signCMS(.bytes(bytes))
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try Data(try root.pem().utf8).write(to: directory.appendingPathComponent(Publication.rootFile), options: .atomic)
-        // Signature first, catalog last: a reader never sees a new catalog beside an old signature for long.
-        try Data(cms).write(to: directory.appendingPathComponent(Publication.catalogSignatureFile), options: .atomic)
-        try Data(bytes).write(to: directory.appendingPathComponent(Publication.catalogFile), options: .atomic)
+        let folder = Publication.versionFolder(directory, version)
+        let manager = FileManager.default
+        // A folder with this number can only be the leftover of a run that died before switching to it: version
+        // numbers are reserved before anything is written and never given out twice.
+        if manager.fileExists(atPath: folder.path) { try manager.removeItem(at: folder) }
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        try TreeFile.writeDurably(Array(try root.pem().utf8), to: folder.appendingPathComponent(Publication.rootFile))
+        try TreeFile.writeDurably(cms, to: folder.appendingPathComponent(Publication.catalogSignatureFile))
+        try TreeFile.writeDurably(bytes, to: folder.appendingPathComponent(Publication.catalogFile))
+        TreeFile.syncDirectory(folder)
         return bytes
+    }
+
+    /// Makes `.versions/<version>` the current publication with one atomic rename of the `.current` link; the
+    /// names clients read (`catalog.json`, `catalog.json.p7s`, `root.pem`) are links through `.current`, so they
+    /// switch together and a client always finds a complete, matching pair. Older version folders beyond the
+    /// previous one, and `.partial` files of killed copies, are removed afterwards.
+    public func commit(version: Int) throws {
+        CrashPoint.reach("publish.written")
+        try TreeFile.link(Publication.currentLink, to: "\(Publication.versionsFolder)/\(version)", in: directory)
+        for name in [Publication.rootFile, Publication.catalogSignatureFile, Publication.catalogFile] {
+            try TreeFile.link(name, to: "\(Publication.currentLink)/\(name)", in: directory)
+        }
+        TreeFile.syncDirectory(directory)
+        Publication.removeStale(in: directory, current: version)
+    }
+}
+
+extension Publication {
+    /// Folder of complete publications, one per version, beside the files clients read.
+    public static let versionsFolder = ".versions"
+    /// The link that names the current version folder; switching it is the one atomic act of a publication.
+    public static let currentLink = ".current"
+
+    static func versionFolder(_ directory: URL, _ version: Int) -> URL {
+        directory.appendingPathComponent(versionsFolder, isDirectory: true).appendingPathComponent(String(version), isDirectory: true)
+    }
+
+    /// Removes version folders older than the previous one, folders of runs that died unswitched, and `.partial`
+    /// package copies. The previous version stays, for clients that fetched it a moment ago.
+    static func removeStale(in directory: URL, current: Int) {
+        let manager = FileManager.default
+        let versions = directory.appendingPathComponent(versionsFolder, isDirectory: true)
+        let numbers = ((try? manager.contentsOfDirectory(atPath: versions.path)) ?? []).compactMap(Int.init).sorted()
+        let previous = numbers.last { $0 < current }
+        for number in numbers where number != current && number != previous {
+            try? manager.removeItem(at: versions.appendingPathComponent(String(number)))
+        }
+        let packages = directory.appendingPathComponent("packages", isDirectory: true)
+        for name in (try? manager.contentsOfDirectory(atPath: packages.path)) ?? [] where name.hasSuffix(".partial") {
+            try? manager.removeItem(at: packages.appendingPathComponent(name))
+        }
     }
 }
 
@@ -184,6 +241,9 @@ public struct PublicationState: Sendable, Codable, Equatable {
     public var lastSeenVersion: Int
     public var rootFingerprint: String
     public var checked: String
+    /// SHA-256 of the `catalog.json` accepted at `lastSeenVersion` (absent in state files written before forks
+    /// were checked): the same version with other bytes is a fork, refused as TUF does.
+    public var lastSeenSha256: String?
 
     /// Reads a state file; nil when it does not exist yet.
     public static func read(_ url: URL) throws -> PublicationState? {
@@ -229,6 +289,10 @@ public struct PublicationVerifier: Sendable {
         let document = try SignedDocument.verify(
             data: catalogBytes, root: root, now: now, expectedType: Publication.catalogType, role: .catalog,
             lastSeenVersion: state?.lastSeenVersion, source: catalogURL.path)
+        let catalogSha256 = SHA256Hasher.hex(catalogBytes)
+        if let state, let seen = state.lastSeenSha256, state.lastSeenVersion == document.version, seen != catalogSha256 {
+            throw SigningError.fork(catalogURL.path, version: document.version, seen: seen, found: catalogSha256)
+        }
 
         let signatureURL = directory.appendingPathComponent(Publication.catalogSignatureFile)
         _ = try PackageSignature.verify(
@@ -266,8 +330,10 @@ public struct PublicationVerifier: Sendable {
             expires: Timestamp.string(document.expires), signer: document.signer, lastSeenVersion: state?.lastSeenVersion,
             packagesChecked: listing.packages.count, bytesChecked: bytes, problems: problems)
         if let stateFile, report.isValid {
+            let newest = document.version >= (state?.lastSeenVersion ?? 0)
             try PublicationState(lastSeenVersion: max(document.version, state?.lastSeenVersion ?? 0),
-                                 rootFingerprint: root.fingerprint, checked: Timestamp.string(now)).write(stateFile)
+                                 rootFingerprint: root.fingerprint, checked: Timestamp.string(now),
+                                 lastSeenSha256: newest ? catalogSha256 : state?.lastSeenSha256).write(stateFile)
         }
         return report
     }
@@ -334,6 +400,45 @@ public struct PublicationVerifier: Sendable {
 /// Plain POSIX file writing for publication trees: a tree can always be written again from the depot, so files are
 /// replaced atomically (write beside, then rename) without the cost of Foundation's copy and fsync per file.
 enum TreeFile {
+    /// Writes `bytes` to a new file at `url` and flushes it to disk.
+    static func writeDurably(_ bytes: [UInt8], to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SigningError.fileUnreadable(url.path, "cannot create it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        try write(bytes, to: fd, name: url.path)
+        guard fsync(fd) == 0 else {
+            throw SigningError.fileUnreadable(url.path, "cannot flush it to disk: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func syncDirectory(_ url: URL) {
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
+    }
+
+    /// Points `name` in `directory` at `target` with one rename of a fresh link over it (whatever it was before,
+    /// a link or a plain file of an older layout).
+    static func link(_ name: String, to target: String, in directory: URL) throws {
+        let path = directory.appendingPathComponent(name).path
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink(path, &buffer, buffer.count - 1)
+        if length >= 0, String(cString: Array(buffer[0..<length]) + [0]) == target { return }
+        let temporary = directory.appendingPathComponent(".\(name).link").path
+        unlink(temporary)
+        guard symlink(target, temporary) == 0 else {
+            throw SigningError.fileUnreadable(temporary, "cannot create the link: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw SigningError.fileUnreadable(path, "cannot switch it to the new publication: \(reason)")
+        }
+    }
+
     /// Writes a new file through `body` beside `target`, then renames it over `target`.
     static func replace(_ target: URL, _ body: (Int32) throws -> Void) throws {
         let temporary = target.path + ".partial"

@@ -96,6 +96,13 @@ public struct SigningError: DepotError, Equatable {
                          + "as a rollback. Fetch the current one")
     }
 
+    /// The same version number with different bytes: the publisher (or someone holding its key) forked history.
+    static func fork(_ what: String, version: Int, seen: String, found: String) -> SigningError {
+        SigningError(.refused, code: "signing.fork",
+                     "\(what) has version \(version), which was already seen with different content (sha256 \(seen), now "
+                         + "\(found)); two documents under one version number are refused as a fork. Tell the publisher")
+    }
+
     // MARK: Publications
 
     static func publicationFailed(_ directory: String, _ problems: [PublicationProblem]) -> SigningError {

@@ -415,6 +415,14 @@ extension AppDatabase {
             }
             try db.create(index: "user_on_calendarSecret", on: "user", columns: ["calendarSecret"], unique: true)
         }
+        // Publication version numbers, committed before any file carries them, so a publish killed part-way
+        // never lets the next one sign different bytes under the same number.
+        migrator.registerMigration("v13-hostile-publication-versions") { db in
+            try db.create(table: "publicationVersion") { t in
+                t.primaryKey("kind", .text)
+                t.column("reserved", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -104,6 +104,20 @@ public struct PublicationRecord: Codable, Sendable, Equatable, FetchableRecord, 
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// Takes the next version number of `kind` and commits it with the caller's transaction: higher than every
+    /// publication recorded and every number reserved before (by runs that may have died before recording theirs),
+    /// so a number once written into a file is never given out again.
+    public static func reserveVersion(_ db: Database, kind: String) throws -> Int {
+        let recorded = try latest(db, kind: kind)?.version ?? 0
+        let reserved = try Int.fetchOne(db, sql: "SELECT reserved FROM publicationVersion WHERE kind = ?", arguments: [kind]) ?? 0
+        let next = max(recorded, reserved) + 1
+        try db.execute(sql: """
+            INSERT INTO publicationVersion (kind, reserved) VALUES (?, ?)
+            ON CONFLICT(kind) DO UPDATE SET reserved = excluded.reserved
+            """, arguments: [kind, next])
+        return next
+    }
+
     /// The newest publication of `kind`, if any.
     public static func latest(_ db: Database, kind: String) throws -> PublicationRecord? {
         try PublicationRecord.filter(Columns.kind == kind).order(Columns.version.desc).fetchOne(db)

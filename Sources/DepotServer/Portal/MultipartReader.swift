@@ -126,7 +126,8 @@ struct MultipartReader {
                             }
                             let url = openFile()
                             fileURL = url
-                            guard FileManager.default.createFile(atPath: url.path, contents: nil),
+                            // The blob store created (and locked) the file; opening it keeps that lock meaningful.
+                            guard FileManager.default.fileExists(atPath: url.path) || FileManager.default.createFile(atPath: url.path, contents: nil),
                                   let opened = try? FileHandle(forWritingTo: url) else {
                                 throw PortalError(.internal, code: "upload.store", "the server could not store the upload")
                             }
