@@ -86,6 +86,9 @@ let package = Package(
             "DepotCommands",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The readers as fuzz targets: `make fuzz` builds DepotFuzz with libFuzzer; a plain build replays files.
+        .target(name: "DepotFuzzing", dependencies: ["DepotModel", "Inspection"]),
+        .executableTarget(name: "DepotFuzz", dependencies: ["DepotFuzzing"]),
         .executableTarget(name: "DepotBench", dependencies: [
             "DepotModel", "Sandbox", "DepotCrypto", "CatalogService", "Licensing", "Lifecycle", "Signing",
         ]),
@@ -94,7 +97,8 @@ let package = Package(
         .testTarget(name: "DepotModelTests", dependencies: ["DepotModel"]),
         .testTarget(name: "DepotCryptoTests", dependencies: ["DepotCrypto", "DepotTestSupport"]),
         .testTarget(name: "DepotPolicyTests", dependencies: ["DepotPolicy", "DepotTestSupport"]),
-        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "DepotTestSupport"]),
+        .testTarget(name: "InspectionTests", dependencies: ["Inspection", "DepotFuzzing", "DepotTestSupport"],
+                    exclude: ["FuzzRegressions"]),
         .testTarget(name: "WindowsFormatsTests", dependencies: ["WindowsFormats", "Inspection", "DepotTestSupport"]),
         .testTarget(name: "LicensingTests", dependencies: ["Licensing", "DepotTestSupport"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "DepotTestSupport"]),

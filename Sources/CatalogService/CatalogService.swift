@@ -22,6 +22,8 @@ public struct CatalogService: Sendable {
     public var intakeLimits: InspectionLimits
     /// Where automatic install tests run; nil means Wine under `<home>/sandbox` (see `WineRunner`).
     public var installTestRunner: (any InstallTestRunner)?
+    /// What `open` removed from `incoming/` (uploads of killed processes), for `depot doctor` to report.
+    public var sweptAtOpen = IncomingSweep(files: 0, bytes: 0)
 
     public init(home: DepotHome, database: AppDatabase, clock: any DepotClock = SystemClock(), logger: Logger,
                 intakeLimits: InspectionLimits = .standard) {
@@ -45,7 +47,9 @@ public struct CatalogService: Sendable {
         if swept.files > 0 {
             logger.notice("removed \(swept.files) unfinished upload(s), \(swept.bytes) bytes, from \(home.incoming.path)")
         }
-        return CatalogService(home: home, database: try AppDatabase.open(at: home.database), clock: clock, logger: logger)
+        var service = CatalogService(home: home, database: try AppDatabase.open(at: home.database), clock: clock, logger: logger)
+        service.sweptAtOpen = IncomingSweep(files: swept.files, bytes: swept.bytes)
+        return service
     }
 
     /// True when the database exists and already holds programs.

@@ -13,7 +13,7 @@ public struct Depot: AsyncParsableCommand {
             ClassifyCommand.self, ReclassifyCommand.self, OrdersCommand.self, InvoicesCommand.self, KeysCommand.self,
             TestCommand.self, RetestCommand.self, SignCommand.self, VerifyCommand.self, PublishCommand.self, VerifyPublicationCommand.self,
             VersionCommand.self, VersionsCommand.self, UpstreamCommand.self, CurrencyCommand.self, ScheduleCommand.self,
-            PruneCommand.self, RestoreCommand.self, PurgeCommand.self, EduCommand.self, AgentCommand.self, PoliciesCommand.self, UsersCommand.self, AuditCommand.self,
+            PruneCommand.self, RestoreCommand.self, PurgeCommand.self, EduCommand.self, AgentCommand.self, PoliciesCommand.self, UsersCommand.self, AuditCommand.self, DoctorCommand.self,
         ])
 
     public init() {}

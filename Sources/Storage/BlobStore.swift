@@ -143,7 +143,9 @@ public struct BlobStore: Sendable {
         var out: [(String, URL, Int64, Bool)] = []
         for prefix in ((try? fm.contentsOfDirectory(atPath: base.path)) ?? []).sorted() where prefix.count == 2 {
             let folder = base.appendingPathComponent(prefix)
-            for rest in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
+            // Signatures (`<hash>.p7s`) sit beside their blobs; only the blobs are named by 62 more hex digits.
+            for rest in ((try? fm.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+            where rest.count == 62 && rest.allSatisfy(\.isHexDigit) {
                 let url = folder.appendingPathComponent(rest)
                 var info = stat()
                 guard lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }

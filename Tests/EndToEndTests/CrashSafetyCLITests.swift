@@ -41,6 +41,18 @@ import Testing
             #expect(mode == 0o444, "blob \(blob) has mode \(String(mode ?? 0, radix: 8))")
         }
         #expect(incoming(home).isEmpty)
+
+        // depot doctor: a killed upload's leftover is removed, a writable blob made read-only again, both reported.
+        let blob = home + "/blobs/sha256/" + (blobs.first ?? "")
+        _ = chmod(blob, 0o644)
+        try Data(count: 1 << 20).write(to: URL(fileURLWithPath: home + "/incoming/upload-killed"))
+        let doctor = try DepotBinary.run(["doctor", "--json"] + h)
+        #expect(doctor.succeeded, "\(doctor.stderr)")
+        let report = try #require(try json(doctor) as? [String: Any])
+        #expect((report["incomingRemoved"] as? [String: Any])?["files"] as? Int == 1)
+        #expect((report["blobModesRepaired"] as? [String])?.count == 1)
+        #expect(report["auditIntact"] as? Bool == true)
+        #expect(try FileManager.default.attributesOfItem(atPath: blob)[.posixPermissions] as? Int == 0o444)
     }
 
     @Test func eightParallelSubmitProcessesGiveOneSubmissionAndEachAClearAnswer() throws {
