@@ -34,8 +34,10 @@ import Testing
         #expect(again.succeeded, "\(again.stderr)")
         let listed = try #require(try json(try DepotBinary.run(["submissions", "list", "--json", "--as", "pat"] + h)) as? [Any])
         #expect(listed.count == 1)
+        // The installer is stored once (licence texts are stored as blobs of their own), and every blob is read-only.
+        let sha = try #require((listed.first as? [String: Any])?["sha256"] as? String)
         let blobs = try FileManager.default.subpathsOfDirectory(atPath: home + "/blobs/sha256").filter { $0.count == 65 }
-        #expect(blobs.count == 1)
+        #expect(blobs.filter { $0 == "\(sha.prefix(2))/\(sha.dropFirst(2))" }.count == 1)
         for blob in blobs {
             let mode = try FileManager.default.attributesOfItem(atPath: home + "/blobs/sha256/" + blob)[.posixPermissions] as? Int
             #expect(mode == 0o444, "blob \(blob) has mode \(String(mode ?? 0, radix: 8))")
@@ -43,7 +45,7 @@ import Testing
         #expect(incoming(home).isEmpty)
 
         // depot doctor: a killed upload's leftover is removed, a writable blob made read-only again, both reported.
-        let blob = home + "/blobs/sha256/" + (blobs.first ?? "")
+        let blob = home + "/blobs/sha256/\(sha.prefix(2))/\(sha.dropFirst(2))"
         _ = chmod(blob, 0o644)
         try Data(count: 1 << 20).write(to: URL(fileURLWithPath: home + "/incoming/upload-killed"))
         let doctor = try DepotBinary.run(["doctor", "--json"] + h)
