@@ -230,6 +230,10 @@ extension CatalogService {
             let slug: String = row["slug"]
             let published = (row["state"] as String) == PackageState.published.rawValue
             schemes[slug] = row["versionScheme"]
+            guard signatureVerifies(sha256: sha256) else {
+                skipped.append("\(slug) \(version.version): its stored signature does not verify against the root; left off every list")
+                continue
+            }
             let facts = (row["facts"] as String?).flatMap { try? JSONDecoder().decode(InstallerFacts.self, from: Data($0.utf8)) }
             let needsSeat = try countsSeats(db, programId: programId, version: version.version)
             let seats = needsSeat ? try Self.usage(db, programId: programId, today: today).available : nil

@@ -250,4 +250,26 @@ import Testing
         entry = try #require(try catalog(h).first)
         #expect(entry["state"] as? String == "published" && entry["signed"] as? Bool == false && entry["orderable"] as? Bool == false)
     }
+
+    @Test func anExistingStoreMigratesHonestly() throws {
+        let dir = try TemporaryDirectory()
+        let home = dir.url.appendingPathComponent("home").path
+        let h = ["--home", home]
+        try DepotBinary.run(["init", "--no-demo"] + h).expectSuccess()
+        // The store as the previous version left it: every imported version "published" with a scope, no upstream
+        // releases, and none of this migration's tables, columns or record.
+        try Tools.require("sqlite3", [home + "/depot.sqlite", """
+            UPDATE packageVersion SET state = 'published', licenceScope = 'both'; DELETE FROM upstreamRelease;
+            ALTER TABLE licenceReview DROP COLUMN concluded; ALTER TABLE licenceReview DROP COLUMN texts;
+            DROP TABLE packagingRequest; DELETE FROM grdb_migrations WHERE identifier = 'v12-truth-catalogued';
+            """])
+        let entries = try catalog(h)
+        #expect(entries.count >= 120)
+        #expect(entries.allSatisfy { $0["state"] as? String == "catalogued" && $0["licenceScope"] == nil && $0["orderable"] as? Bool == false })
+        let releases = try #require(try json(try DepotBinary.run(["upstream", "list", "--json", "--as", "admin"] + h)) as? [[String: Any]])
+        #expect(releases.count == entries.count)
+        let audit = try DepotBinary.run(["audit", "list", "--json", "--as", "admin"] + h).stdout
+        #expect(audit.contains("store.migrate") && audit.contains(#"\"catalogued\":\#(entries.count)"#))
+        #expect(try DepotBinary.run(["audit", "verify"] + h).succeeded)
+    }
 }

@@ -45,7 +45,7 @@ extension PortalController {
         let s = portal.strings
         let reviews = try await service.licenceReviews(pending: true, by: portal.user!)
         let body: HTML = reviews.isEmpty ? HTML("<p>\(s["reviews.none"])</p>") : """
-            <table><thead><tr><th scope="col">\(s["col.id"])</th><th scope="col">\(s["col.program"])</th><th scope="col">\(s["col.version"])</th>
+            <table><thead><tr><th scope="col">\(s["col.submission"])</th><th scope="col">\(s["col.program"])</th><th scope="col">\(s["col.version"])</th>
             <th scope="col">\(s["review.declared"])</th><th scope="col">\(s["review.detected"])</th><th scope="col">\(s["review.clauses"])</th><th scope="col"></th></tr></thead>
             <tbody>\(reviews.map { r in HTML("""
                 <tr><td>\(r.id)</td><td>\(r.program)</td><td>\(r.version)</td><td>\(r.declared ?? "–")</td><td>\(r.expression ?? "–")</td>
@@ -111,7 +111,7 @@ extension PortalController {
                 </form>
                 """
         }
-        return html(portal, title: "\(s["review.title"]) #\(r.id): \(r.program) \(r.version)", """
+        return html(portal, title: "\(s["review.title"]) – \(s["col.submission"]) \(r.id): \(r.program) \(r.version)", """
             \(noticeHTML)
             <h2>\(s["review.detected"])</h2>
             <table><tbody>

@@ -101,6 +101,7 @@ struct PortalStrings: Sendable {
         "col.signature": ("Signature", "Signatur"),
         "col.released": ("Released", "Släppt"),
         "col.id": ("Id", "Id"),
+        "col.submission": ("Submission", "Inskick"),
         "col.amount": ("Amount (SEK, excl. VAT)", "Belopp (kr, exkl. moms)"),
         "col.costref": ("Cost reference", "Kostnadsställe"),
         "col.placed": ("Placed", "Lagd"),
