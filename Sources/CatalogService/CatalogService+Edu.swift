@@ -230,7 +230,8 @@ extension CatalogService {
             let slug: String = row["slug"]
             let published = (row["state"] as String) == PackageState.published.rawValue
             schemes[slug] = row["versionScheme"]
-            guard signatureVerifies(sha256: sha256) else {
+            // A published version is listed only while its stored signature verifies; the fast channel has its own rule.
+            guard !published || signatureVerifies(sha256: sha256) else {
                 skipped.append("\(slug) \(version.version): its stored signature does not verify against the root; left off every list")
                 continue
             }
