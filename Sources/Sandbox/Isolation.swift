@@ -13,7 +13,8 @@ enum Isolation: Sendable, Equatable {
             ["network: none (bubblewrap --unshare-net)", "file system: host read-only, prefix and scratch /tmp and $HOME writable",
              "processes: own PID namespace and process group, killed at the limit"]
         case .none(let reason):
-            ["network: not isolated (\(reason))", "file system: not isolated (\(reason))",
+            ["network: not isolated (\(reason))",
+             "file system: the Z: drive (the host's /) is removed from the prefix; not otherwise isolated (\(reason))",
              "processes: own process group, killed at the limit"]
         }
     }

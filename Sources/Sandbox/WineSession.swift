@@ -111,8 +111,11 @@ struct WineSession {
         let exitName = "\(phase).exit"
         let batch = InstallCommands.batch(command, exitFile: "\(InstallCommands.workFolder)\\\(exitName)")
         try Data(batch.utf8).write(to: depotFolder.appendingPathComponent("\(phase).bat"))
+        // Without bubblewrap the host is writable, so the Z: drive (the host's /) goes: Windows paths then end at the prefix.
+        let unmapHost = { if case .none = isolation { return true } else { return false } }()
+            ? "rm -f \"$WINEPREFIX/dosdevices/z:\"; " : ""
         let outcome = try await shell(
-            "\"$WINE\" cmd /c 'C:\\depot\\\(phase).bat'; \"$WINESERVER\" -w", phase: phase)
+            unmapHost + "\"$WINE\" cmd /c 'C:\\depot\\\(phase).bat'; \"$WINESERVER\" -w", phase: phase)
         var exitCode: Int?
         if !outcome.timedOut, let text = try? String(contentsOf: depotFolder.appendingPathComponent(exitName), encoding: .utf8) {
             exitCode = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)).map { Int(Int32(truncatingIfNeeded: $0)) }
