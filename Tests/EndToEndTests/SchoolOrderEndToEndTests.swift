@@ -10,6 +10,11 @@ import Testing
         let home = dir.url.appendingPathComponent("home").path
         let h = ["--home", home]
         try DepotBinary.run(["init", "--no-catalog"] + h).expectSuccess()
+        // A school admin's school must exist first.
+        try DepotBinary.run(["edu", "schools", "add", "lugna", "--name", "Lugna skolan", "--tier", "locked", "--as", "admin"] + h)
+            .expectSuccess()
+        try DepotBinary.run(["edu", "schools", "add", "kodskolan", "--name", "Kodskolan", "--tier", "open", "--as", "admin"] + h)
+            .expectSuccess()
         var tokens: [String: String] = [:]
         for (name, role, school) in [("pat", "packager", nil), ("rita", "licence-reviewer", nil), ("sam", "signer", nil),
                                      ("rel", "release-manager", nil), ("sara", "school-admin", "lugna"), ("kim", "school-admin", "kodskolan")] {
@@ -27,10 +32,6 @@ import Testing
         try DepotBinary.run(["test", "1", "--passed", "--notes", "runs", "--as", "pat"] + h).expectSuccess()
         try DepotBinary.run(["sign", "1", "--as", "sam"] + h).expectSuccess()
         try DepotBinary.run(["publish", "--as", "rel"] + h).expectSuccess()
-        try DepotBinary.run(["edu", "schools", "add", "lugna", "--name", "Lugna skolan", "--tier", "locked", "--as", "admin"] + h)
-            .expectSuccess()
-        try DepotBinary.run(["edu", "schools", "add", "kodskolan", "--name", "Kodskolan", "--tier", "open", "--as", "admin"] + h)
-            .expectSuccess()
 
         // CLI: refused, with the school, the program and what to do.
         let order = ["orders", "place", "--program", "class-timer", "--group", "7b:28:devices", "--cost-ref", "ref:lugna",

@@ -122,11 +122,12 @@ def school_admin_orders(driver):
     nav = driver.find_element(By.TAG_NAME, "nav").text
     expect("School" in nav and "Invoices" not in nav and "Submit" not in nav, f"school admin nav shows: {nav}")
     driver.find_element(By.LINK_TEXT, "School").click()
-    wait_h1(driver, "School hagaskolan")
+    wait_h1(driver, "School Hagaskolan")
     check_accessible(driver)
     Select(driver.find_element(By.ID, "program")).select_by_value("mozilla-firefox")
     driver.find_element(By.ID, "groupName").send_keys("7B")
     driver.find_element(By.ID, "groupSize").send_keys("25")
+    driver.find_element(By.ID, "costReference").clear()
     driver.find_element(By.ID, "costReference").send_keys("140:52120")
     driver.find_element(By.CSS_SELECTOR, "form[action='/portal/orders/quote'] button").click()
     wait_h1(driver, "Price before you order")
